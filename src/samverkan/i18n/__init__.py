@@ -1,0 +1,86 @@
+"""Translations: English message ids in the code, Swedish in a gettext catalogue.
+
+The language is chosen once at start (``--lang``, ``SAMVERKAN_LANG``, the
+locale) and can be switched for one rendering (minutes in the project's
+language) with :func:`use_language`. ``_`` looks the message up at call time,
+so module-level constants must not call it.
+"""
+
+from __future__ import annotations
+
+import gettext
+import locale
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+DOMAIN = "samverkan"
+LANGUAGES = ("sv", "en")
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_cache: dict[str, gettext.NullTranslations] = {}
+_current: gettext.NullTranslations = gettext.NullTranslations()
+_current_lang = "en"
+
+
+def _load(lang: str) -> gettext.NullTranslations:
+    if lang not in _cache:
+        _cache[lang] = gettext.translation(
+            DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True
+        )
+    return _cache[lang]
+
+
+def set_language(lang: str) -> None:
+    global _current, _current_lang
+    _current_lang = lang if lang in LANGUAGES else "en"
+    _current = _load(_current_lang)
+
+
+def current_language() -> str:
+    return _current_lang
+
+
+@contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """Render one thing (minutes, a report) in another language, then go back."""
+    previous = _current_lang
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language(previous)
+
+
+def _(message: str) -> str:
+    return _current.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _current.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it yet."""
+    return message
+
+
+def resolve_language(cli_lang: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """``--lang`` wins, then ``SAMVERKAN_LANG``, then the locale; Swedish for sv*, else English."""
+    env = os.environ if environ is None else environ
+    for candidate in (cli_lang, env.get("SAMVERKAN_LANG")):
+        if candidate:
+            return "sv" if candidate.lower().startswith("sv") else "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(var)
+        if value:
+            return "sv" if value.lower().startswith("sv") else "en"
+    if environ is None:
+        try:
+            loc = locale.getlocale()[0] or ""
+        except ValueError:
+            loc = ""
+        if loc.lower().startswith("sv"):
+            return "sv"
+    return "en"
