@@ -261,3 +261,54 @@ class NoteView:
     done: bool = False
     revision: int = 1
     tags: tuple[TagView, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttendanceView:
+    organisation_id: str
+    person_id: str | None
+    present: bool
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """Everything the meeting and observer screens need, read in one go."""
+
+    summary: MeetingSummary
+    project: ProjectSummary
+    intro: str
+    phases: tuple[PhaseView, ...]
+    people: tuple[PersonView, ...]
+    attendance: tuple[AttendanceView, ...]
+    codes: tuple[CodeView, ...]
+    started_at: datetime | None
+    closed_at: datetime | None
+
+    @property
+    def id(self) -> str:
+        return self.summary.id
+
+    @property
+    def organisations(self) -> tuple[OrganisationView, ...]:
+        return self.project.organisations
+
+    def organisation(self, organisation_id: str | None) -> OrganisationView | None:
+        for org in self.project.organisations:
+            if org.id == organisation_id:
+                return org
+        return None
+
+    def phase(self, phase_id: str | None) -> PhaseView | None:
+        for phase in self.phases:
+            if phase.id == phase_id:
+                return phase
+        return None
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    """One thing ``import`` did: created, updated, unchanged or skipped (with why)."""
+
+    action: str
+    what: str
+    detail: str = ""

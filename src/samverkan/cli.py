@@ -1,0 +1,235 @@
+"""Command line: parse arguments, build the services, run one command or the TUI.
+
+Kept light on imports: ``samverkan --version`` and ``check`` must not pay for
+Textual or SQLAlchemy. Errors a user can act on are one sentence on stderr
+with exit status 1; bad usage is exit status 2 (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from samverkan import __version__, locations
+from samverkan.domain.errors import UserError
+from samverkan.i18n import _, resolve_language, set_language
+
+if TYPE_CHECKING:
+    from samverkan.services import Services
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(
+            EXIT_USAGE,
+            _("{prog}: {message}; see '{prog} --help'\n").format(prog=self.prog, message=message),
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="samverkan",
+        description=_("Run the meetings of a lärprojekt: phases, notes, observer tags, minutes."),
+    )
+    parser.add_argument("--version", action="version", version=f"samverkan {__version__}")
+    parser.add_argument("--db", metavar="PATH", help=_("the database file (or SAMVERKAN_DB)"))
+    parser.add_argument(
+        "--lang", choices=["sv", "en"], help=_("language of the interface (or SAMVERKAN_LANG)")
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help=_("build a demo database and open it"))
+    demo.add_argument("--reset", action="store_true", help=_("build the demo database anew"))
+    demo.add_argument("--no-tui", action="store_true", help=_("only build it and print its path"))
+
+    check = sub.add_parser("check", help=_("check project, agenda and codebook files"))
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    imp = sub.add_parser("import", help=_("import a project folder or single files"))
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    lst = sub.add_parser("list", help=_("list the projects and their meetings"))
+    lst.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    backup = sub.add_parser("backup", help=_("write a consistent copy of the database"))
+    backup.add_argument("-o", "--output", type=Path, metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    set_language(resolve_language(_peek_lang(args_list)))
+    args = build_parser().parse_args(args_list)
+    handler = _COMMANDS.get(args.command or "", _cmd_tui)
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(_("samverkan: {message}").format(message=exc), file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _peek_lang(argv: list[str]) -> str | None:
+    """The language must be known before the parser's help texts are built."""
+    for index, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
+def _services(args: argparse.Namespace, path: Path | None = None) -> Services:
+    from samverkan.services import open_services
+
+    return open_services(path or locations.database_path(args.db))
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from samverkan.domain.check import check_paths
+
+    failed = False
+    for result in check_paths(list(args.paths)):
+        if result.problems:
+            failed = True
+            for problem in result.problems:
+                print(problem)
+        else:
+            print(_("ok: {path}").format(path=result.path))
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from samverkan.services.importing import ImportRefused
+
+    services = _services(args)
+    try:
+        lines = services.importer.import_paths(list(args.paths))
+    except ImportRefused as refused:
+        for check in refused.checks:
+            for problem in check.problems:
+                print(problem, file=sys.stderr)
+        raise
+    finally:
+        services.close()
+    labels = {
+        "created": _("created"),
+        "updated": _("updated"),
+        "unchanged": _("unchanged"),
+        "skipped": _("skipped"),
+    }
+    for line in lines:
+        detail = f" ({line.detail})" if line.detail else ""
+        print(f"{labels.get(line.action, line.action)}: {line.what}{detail}")
+    return EXIT_OK
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from samverkan.domain.labels import status_label
+
+    services = _services(args)
+    try:
+        projects = services.projects.list_projects()
+    finally:
+        services.close()
+    if args.json:
+        data = [
+            {
+                "short": p.short,
+                "name": p.name,
+                "meetings": [
+                    {
+                        "ref": m.ref,
+                        "number": m.number,
+                        "title": m.title,
+                        "date": m.date.isoformat() if m.date else None,
+                        "host": m.host_short,
+                        "status": str(m.status),
+                        "notes": m.notes,
+                    }
+                    for m in p.meetings
+                ],
+            }
+            for p in projects
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not projects:
+        print(_("no projects yet; import one with 'samverkan import FOLDER' or try 'samverkan demo'"))
+    for project in projects:
+        print(f"{project.short}  {project.name}")
+        for m in project.meetings:
+            when = m.date.isoformat() if m.date else "----------"
+            print(
+                f"  {m.ref:<14} {when}  {m.host_short:<5} {status_label(m.status):<10} "
+                + _("{count} notes").format(count=m.notes)
+                + f"  {m.title}"
+            )
+    return EXIT_OK
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    services = _services(args)
+    try:
+        target = args.output or (
+            locations.backups_dir() / f"samverkan-{datetime.now():%Y%m%d-%H%M%S}.db"
+        )
+        try:
+            written = services.backup(target)
+        except OSError as exc:
+            raise UserError(
+                _("cannot write the backup to {path} ({reason}); choose another with -o FILE")
+                .format(path=target, reason=exc.strerror or exc)
+            ) from exc
+    finally:
+        services.close()
+    print(_("backup written to {path}").format(path=written))
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from samverkan.services.demo import build_demo
+
+    path = locations.demo_db_path()
+    if args.reset or not path.exists():
+        build_demo(path)
+    if args.no_tui:
+        print(path)
+        return EXIT_OK
+    return _run_tui(args, path)
+
+
+def _cmd_tui(args: argparse.Namespace) -> int:
+    return _run_tui(args, None)
+
+
+def _run_tui(args: argparse.Namespace, path: Path | None) -> int:
+    from samverkan.ui.app import make_app
+
+    services = _services(args, path)
+    try:
+        make_app(services).run()
+    finally:
+        services.close()
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _cmd_check,
+    "import": _cmd_import,
+    "list": _cmd_list,
+    "backup": _cmd_backup,
+    "demo": _cmd_demo,
+}

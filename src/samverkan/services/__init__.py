@@ -1,0 +1,55 @@
+"""Use cases: one call is one unit of work and returns plain domain dataclasses.
+
+The UI and the CLI talk only to :class:`Services`; neither writes SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from samverkan.domain.clock import system_clock
+from samverkan.store.backup import backup_to
+from samverkan.store.engine import Database
+from samverkan.store.opening import open_database
+
+from .importing import ImportService
+from .meetings import MeetingService
+from .notes import NoteDraft, NoteService
+from .projects import ProjectService
+from .tags import TagService
+
+__all__ = ["NoteDraft", "Services", "open_services"]
+
+
+class Services:
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], datetime] = system_clock,
+        author: str = "",
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.projects = ProjectService(database)
+        self.importer = ImportService(database, clock)
+        self.meetings = MeetingService(database, clock)
+        self.notes = NoteService(database, clock, author)
+        self.tags = TagService(database, clock)
+
+    @property
+    def path(self) -> Path:
+        return self.database.path
+
+    def backup(self, target: Path) -> Path:
+        return backup_to(self.database, target)
+
+    def close(self) -> None:
+        self.database.dispose()
+
+
+def open_services(
+    path: Path, clock: Callable[[], datetime] = system_clock, author: str = ""
+) -> Services:
+    return Services(open_database(path), clock, author)

@@ -1,0 +1,267 @@
+"""Notes: the hot path of a meeting.
+
+``add`` is what runs when the facilitator presses Enter, so it is a single
+short ``BEGIN IMMEDIATE`` transaction of two Core inserts (the note and its
+first revision); the commit is durable (``synchronous=FULL``) before it
+returns. Edits, deletes and undos never destroy: each adds a revision, and
+undo restores an earlier one as a new revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from samverkan.domain.errors import UserError
+from samverkan.domain.model import MeetingStatus, NoteKind, NoteView, TagView, new_id
+from samverkan.i18n import _
+from samverkan.store import tables as t
+from samverkan.store.converters import note_view
+from samverkan.store.engine import Database
+
+_NOTE_TABLE: Any = t.Note.__table__
+_REVISION_TABLE: Any = t.NoteRevision.__table__
+# The fields a revision snapshots and an undo restores.
+_TRACKED = (
+    "kind",
+    "text",
+    "organisation_id",
+    "owner_organisation_id",
+    "owner_person_id",
+    "due",
+    "done",
+    "deleted",
+)
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    """What the facilitator typed, already parsed: the note before it has an id."""
+
+    text: str
+    kind: NoteKind = NoteKind.NOTE
+    organisation_id: str | None = None
+    person_id: str | None = None
+    phase_id: str | None = None
+    owner_organisation_id: str | None = None
+    owner_person_id: str | None = None
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    revision: int
+    action: str
+    at: datetime
+    author: str
+    kind: NoteKind
+    text: str
+    deleted: bool
+
+
+class NoteService:
+    def __init__(self, database: Database, clock: Callable[[], datetime], author: str) -> None:
+        self._db = database
+        self._clock = clock
+        self.author = author
+
+    # ------------------------------------------------------------ writing
+
+    def add(self, meeting_id: str, draft: NoteDraft, *, author: str | None = None) -> NoteView:
+        text = draft.text.strip()
+        if not text:
+            raise UserError(_("the note is empty; type some text before pressing Enter"))
+        now = self._clock()
+        note_id = new_id()
+        with self._db.write() as session:
+            meeting = session.get(t.Meeting, meeting_id)
+            if meeting is None:
+                raise UserError(_("the meeting no longer exists in this database"))
+            if meeting.status == MeetingStatus.CLOSED:
+                raise UserError(_("the meeting is closed; reopen it to add notes"))
+            offset = (now - meeting.started_at).total_seconds() if meeting.started_at else 0.0
+            values = {
+                "id": note_id,
+                "meeting_id": meeting_id,
+                "phase_id": draft.phase_id,
+                "organisation_id": draft.organisation_id,
+                "person_id": draft.person_id,
+                "author": self.author if author is None else author,
+                "kind": str(draft.kind),
+                "text": text,
+                "created_at": now,
+                "offset_seconds": max(0.0, offset),
+                "owner_organisation_id": draft.owner_organisation_id,
+                "owner_person_id": draft.owner_person_id,
+                "due": draft.due,
+                "done": False,
+                "done_at": None,
+                "deleted": False,
+                "revision": 1,
+                "updated_at": now,
+            }
+            session.execute(insert(_NOTE_TABLE), [values])
+            session.execute(insert(_REVISION_TABLE), [_revision_values(values, "create", now)])
+        return NoteView(
+            id=note_id,
+            meeting_id=meeting_id,
+            phase_id=draft.phase_id,
+            organisation_id=draft.organisation_id,
+            person_id=draft.person_id,
+            author=str(values["author"]),
+            kind=draft.kind,
+            text=text,
+            created_at=now,
+            offset_seconds=float(values["offset_seconds"]),  # type: ignore[arg-type]
+            owner_organisation_id=draft.owner_organisation_id,
+            owner_person_id=draft.owner_person_id,
+            due=draft.due,
+        )
+
+    def edit(self, note_id: str, **changes: Any) -> NoteView:
+        """Change some of a note's tracked fields; the old state stays in its history."""
+        unknown = set(changes) - set(_TRACKED) - {"person_id", "phase_id"}
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        if "text" in changes:
+            changes["text"] = str(changes["text"]).strip()
+            if not changes["text"]:
+                raise UserError(_("a note cannot be empty; delete it instead"))
+        if "kind" in changes:
+            changes["kind"] = str(changes["kind"])
+        return self._change(note_id, "edit", changes)
+
+    def delete(self, note_id: str) -> NoteView:
+        return self._change(note_id, "delete", {"deleted": True})
+
+    def set_done(self, note_id: str, done: bool) -> NoteView:
+        """Tick an action item done (or open again); allowed in closed meetings too."""
+        return self._change(note_id, "done" if done else "reopen", {"done": done}, guard=False)
+
+    def restore(self, note_id: str, revision: int) -> NoteView:
+        """Undo: bring back the note as it was at ``revision``, as a new revision."""
+        with self._db.read() as session:
+            old = session.exec(
+                select(t.NoteRevision).where(
+                    t.NoteRevision.note_id == note_id, t.NoteRevision.revision == revision
+                )
+            ).first()
+            if old is None:
+                raise UserError(_("that version of the note no longer exists"))
+            state = {name: getattr(old, name) for name in _TRACKED}
+        return self._change(note_id, "undo", state, guard=False)
+
+    def _change(
+        self, note_id: str, action: str, changes: dict[str, Any], *, guard: bool = True
+    ) -> NoteView:
+        now = self._clock()
+        with self._db.write() as session:
+            row = session.get(t.Note, note_id)
+            if row is None:
+                raise UserError(_("the note no longer exists in this database"))
+            if guard:
+                _refuse_if_closed(session, row.meeting_id)
+            for name, value in changes.items():
+                setattr(row, name, value)
+            if "done" in changes:
+                row.done_at = now if changes["done"] else None
+            row.revision += 1
+            row.updated_at = now
+            session.add(row)
+            session.flush()
+            values = row.model_dump()
+            session.execute(insert(_REVISION_TABLE), [_revision_values(values, action, now)])
+            return note_view(row, _tags_of(session, [note_id]).get(note_id, ()))
+
+    # ------------------------------------------------------------ reading
+
+    def notes(self, meeting_id: str, *, include_deleted: bool = False) -> list[NoteView]:
+        with self._db.read() as session:
+            query = select(t.Note).where(t.Note.meeting_id == meeting_id)
+            if not include_deleted:
+                query = query.where(col(t.Note.deleted).is_(False))
+            rows = session.exec(query.order_by(col(t.Note.created_at), col(t.Note.id))).all()
+            tags = _tags_of(session, None, meeting_id=meeting_id)
+            return [note_view(row, tags.get(row.id, ())) for row in rows]
+
+    def note(self, note_id: str) -> NoteView:
+        with self._db.read() as session:
+            row = session.get(t.Note, note_id)
+            if row is None:
+                raise UserError(_("the note no longer exists in this database"))
+            return note_view(row, _tags_of(session, [note_id]).get(note_id, ()))
+
+    def history(self, note_id: str) -> list[RevisionView]:
+        with self._db.read() as session:
+            rows = session.exec(
+                select(t.NoteRevision)
+                .where(t.NoteRevision.note_id == note_id)
+                .order_by(col(t.NoteRevision.revision))
+            ).all()
+            return [
+                RevisionView(
+                    r.revision, r.action, r.at, r.author, NoteKind(r.kind), r.text, r.deleted
+                )
+                for r in rows
+            ]
+
+    def open_actions(self, project_id: str, before_number: int) -> list[NoteView]:
+        """Action items of the project's earlier meetings that are still open."""
+        with self._db.read() as session:
+            rows = session.exec(
+                select(t.Note)
+                .join(t.Meeting, col(t.Meeting.id) == col(t.Note.meeting_id))
+                .where(
+                    t.Meeting.project_id == project_id,
+                    t.Meeting.number < before_number,
+                    t.Note.kind == NoteKind.ACTION.value,
+                    col(t.Note.done).is_(False),
+                    col(t.Note.deleted).is_(False),
+                )
+                .order_by(col(t.Meeting.number), col(t.Note.created_at))
+            ).all()
+            return [note_view(r) for r in rows]
+
+
+def _refuse_if_closed(session: Session, meeting_id: str) -> None:
+    meeting = session.get(t.Meeting, meeting_id)
+    if meeting is not None and meeting.status == MeetingStatus.CLOSED:
+        raise UserError(_("the meeting is closed; reopen it to change its notes"))
+
+
+def _revision_values(note: dict[str, Any], action: str, now: datetime) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "note_id": note["id"],
+        "revision": note["revision"],
+        "action": action,
+        "at": now,
+        "author": note["author"],
+        **{name: note[name] for name in _TRACKED},
+    }
+
+
+def _tags_of(
+    session: Session, note_ids: list[str] | None, *, meeting_id: str | None = None
+) -> dict[str, tuple[TagView, ...]]:
+    query = (
+        select(t.Tag.note_id, t.Tag.code_id, t.Code.slug, t.Tag.observer)
+        .join(t.Code, col(t.Code.id) == col(t.Tag.code_id))
+        .where(col(t.Tag.active).is_(True))
+    )
+    if note_ids is not None:
+        query = query.where(col(t.Tag.note_id).in_(note_ids))
+    if meeting_id is not None:
+        query = query.join(t.Note, col(t.Note.id) == col(t.Tag.note_id)).where(
+            t.Note.meeting_id == meeting_id
+        )
+    found: dict[str, list[TagView]] = {}
+    for note_id, code_id, slug, observer in session.exec(query.order_by(col(t.Code.position))):
+        found.setdefault(note_id, []).append(TagView(code_id, slug, observer))
+    return {key: tuple(value) for key, value in found.items()}
+

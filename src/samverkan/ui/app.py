@@ -1,0 +1,71 @@
+"""The Textual application: holds the services, opens screens, shows errors.
+
+Built by :func:`make_app`, shared by the CLI and the tests (posting's
+``make_posting`` habit), so the tests run exactly the app users get, on a
+throw-away database and a fixed clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.app import App
+from textual.binding import Binding
+
+from samverkan.domain.clock import system_clock
+from samverkan.i18n import _
+from samverkan.services import Services
+from samverkan.ui.commands import SamverkanCommands
+from samverkan.ui.screens.help import HelpScreen
+from samverkan.ui.screens.home import HomeScreen
+
+
+class SamverkanApp(App[None]):
+    """samverkan's terminal interface."""
+
+    TITLE = "samverkan"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {SamverkanCommands}
+    BINDINGS = [
+        Binding(
+            "f1,question_mark",
+            "help",
+            _("Help"),
+            tooltip=_("Show every key of this screen"),
+            id="help",
+        ),
+        Binding(
+            "ctrl+q", "quit", _("Quit"), tooltip=_("Quit samverkan"), id="quit", priority=True
+        ),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        clock: Callable[[], datetime] = system_clock,
+        *,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.clock = clock
+        # How often open screens look for other processes' changes (≤ 1 s budget).
+        self.poll_seconds = poll_seconds
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def show_error(self, message: str) -> None:
+        """Errors are one sentence in a notification, never a traceback."""
+        self.notify(message, title=_("Error"), severity="error", timeout=8)
+
+
+def make_app(
+    services: Services, clock: Callable[[], datetime] = system_clock, **options: float
+) -> SamverkanApp:
+    return SamverkanApp(services, clock, **options)

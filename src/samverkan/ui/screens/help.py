@@ -1,0 +1,45 @@
+"""Help: every key of the screen underneath, with what it does."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+from samverkan.i18n import _
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [
+        Binding("escape,q,f1,question_mark", "dismiss", _("Close"), tooltip=_("Close the help")),
+    ]
+
+    def __init__(self, under: Screen[object]) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static(_("Keys on this screen"), id="help-title")
+            yield DataTable(id="help-keys", cursor_type="row", show_cursor=False)
+            yield Static(
+                _("ctrl+p opens the command palette with every action. Esc closes this help."),
+                classes="muted",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("Key"), _("Action"), _("What it does"))
+        seen: set[tuple[str, str]] = set()
+        for key, active in self.under.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.system:
+                continue
+            display = self.app.get_key_display(binding)
+            if (display, binding.description) in seen:
+                continue
+            seen.add((display, binding.description))
+            table.add_row(display or key, binding.description, binding.tooltip)

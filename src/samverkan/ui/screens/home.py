@@ -1,0 +1,153 @@
+"""Home: the projects and their meetings; where every session starts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from samverkan.domain.errors import UserError
+from samverkan.domain.labels import status_label
+from samverkan.domain.model import MeetingSummary, ProjectSummary
+from samverkan.i18n import _
+
+if TYPE_CHECKING:
+    from samverkan.ui.app import SamverkanApp
+
+
+class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("r", "refresh", _("Refresh"), tooltip=_("Read the projects again"), id="refresh"),
+        Binding(
+            "tab", "app.focus_next", _("Next pane"), show=False, tooltip=_("Move to the next pane")
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.projects: list[ProjectSummary] = []
+
+    @property
+    def samverkan(self) -> SamverkanApp:
+        from samverkan.ui.app import SamverkanApp
+
+        assert isinstance(self.app, SamverkanApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with Horizontal(id="panes"):
+            with Vertical(id="projects-pane"):
+                yield Static(_("Lärprojekt"), classes="pane-title")
+                yield OptionList(id="projects")
+            with Vertical(id="meetings-pane"):
+                yield Static(_("Meetings"), classes="pane-title", id="meetings-title")
+                yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="project-detail", classes="muted")
+        yield Static("", id="empty", classes="empty-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#meetings", DataTable)
+        table.add_column("#", key="number", width=3)
+        table.add_column(_("Date"), key="date", width=10)
+        table.add_column(_("Host"), key="host", width=5)
+        table.add_column(_("Status"), key="status", width=9)
+        table.add_column(_("Notes"), key="notes", width=6)
+        table.add_column(_("Title"), key="title")
+        self.sub_title = str(self.samverkan.services.path)
+        self.load_projects()
+
+    def action_refresh(self) -> None:
+        self.load_projects()
+
+    @work(thread=True, exclusive=True, group="home-load")
+    def load_projects(self) -> None:
+        try:
+            projects = self.samverkan.services.projects.list_projects()
+        except UserError as exc:
+            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+            return
+        self.app.call_from_thread(self.show_projects, projects)
+
+    def show_projects(self, projects: list[ProjectSummary]) -> None:
+        self.projects = projects
+        option_list = self.query_one("#projects", OptionList)
+        highlighted = option_list.highlighted
+        option_list.clear_options()
+        option_list.add_options(
+            Option(f"{p.short}\n[dim]{p.name}[/]", id=p.id) for p in projects
+        )
+        empty = not projects
+        self.query_one("#panes").display = not empty
+        self.query_one("#empty", Static).display = empty
+        if empty:
+            self.query_one("#empty", Static).update(
+                _(
+                    "No lärprojekt yet.\n\n"
+                    "Import one from its folder of Markdown files:\n"
+                    "    samverkan import PATH/TO/PROJECT-FOLDER\n\n"
+                    "or try the demo with two recorded meetings:\n"
+                    "    samverkan demo"
+                )
+            )
+            return
+        option_list.highlighted = min(highlighted or 0, len(projects) - 1)
+        option_list.focus()
+        self.show_meetings(projects[option_list.highlighted or 0])
+
+    @on(OptionList.OptionHighlighted, "#projects")
+    def _project_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if 0 <= event.option_index < len(self.projects):
+            self.show_meetings(self.projects[event.option_index])
+
+    @on(OptionList.OptionSelected, "#projects")
+    def _project_selected(self) -> None:
+        self.query_one("#meetings", DataTable).focus()
+
+    def show_meetings(self, project: ProjectSummary) -> None:
+        table = self.query_one("#meetings", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for meeting in project.meetings:
+            table.add_row(*self._cells(meeting), key=meeting.id)
+        if project.meetings:
+            table.move_cursor(row=min(row, len(project.meetings) - 1))
+        self.query_one("#meetings-title", Static).update(
+            _("Meetings of {name}").format(name=project.name)
+        )
+        orgs = ", ".join(o.short for o in project.organisations)
+        details = [_("Organisations: {orgs}").format(orgs=orgs)]
+        if project.facilitator:
+            details.append(_("Facilitator: {name}").format(name=project.facilitator))
+        if project.observers:
+            details.append(_("Observers: {names}").format(names=", ".join(project.observers)))
+        self.query_one("#project-detail", Static).update("\n".join(details))
+
+    @staticmethod
+    def _cells(meeting: MeetingSummary) -> tuple[str, ...]:
+        return (
+            str(meeting.number),
+            meeting.date.isoformat() if meeting.date else "",
+            meeting.host_short,
+            status_label(meeting.status),
+            str(meeting.notes),
+            meeting.title,
+        )
+
+    def selected_meeting(self) -> MeetingSummary | None:
+        option_list = self.query_one("#projects", OptionList)
+        if option_list.highlighted is None or not self.projects:
+            return None
+        project = self.projects[option_list.highlighted]
+        table = self.query_one("#meetings", DataTable)
+        if not project.meetings or table.row_count == 0:
+            return None
+        return project.meetings[min(table.cursor_row, len(project.meetings) - 1)]
