@@ -8,11 +8,12 @@ with exit status 1; bad usage is exit status 2 (argparse's convention).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, Protocol, cast
 
 from samverkan import __version__, locations
 from samverkan.domain.errors import UserError
@@ -59,7 +60,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = sub.add_parser("backup", help=_("write a consistent copy of the database"))
     backup.add_argument("-o", "--output", type=Path, metavar="FILE")
+    for module in _command_modules():
+        _COMMANDS.update(module.add_commands(sub))
     return parser
+
+
+# Each further group of commands lives in its own small module with
+# ``add_commands(subparsers) -> {name: handler}``; they must import lightly.
+_COMMAND_MODULES = (
+    "samverkan.cli_meeting",
+    "samverkan.cli_observe",
+    "samverkan.cli_minutes",
+    "samverkan.cli_analysis",
+)
+
+
+def _command_modules() -> list[CommandModule]:
+    found: list[CommandModule] = []
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        found.append(cast(CommandModule, module))
+    return found
+
+
+class CommandModule(Protocol):
+    def add_commands(
+        self, sub: argparse._SubParsersAction[argparse.ArgumentParser]
+    ) -> dict[str, Callable[[argparse.Namespace], int]]: ...
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `samverkan list | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return EXIT_OK
 
 
 def _peek_lang(argv: list[str]) -> str | None:
@@ -86,7 +122,8 @@ def _peek_lang(argv: list[str]) -> str | None:
     return None
 
 
-def _services(args: argparse.Namespace, path: Path | None = None) -> Services:
+def open_cli_services(args: argparse.Namespace, path: Path | None = None) -> Services:
+    """The services on the database the user chose (``--db``, ``SAMVERKAN_DB``, default)."""
     from samverkan.services import open_services
 
     return open_services(path or locations.database_path(args.db))
@@ -112,7 +149,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from samverkan.services.importing import ImportRefused
 
-    services = _services(args)
+    services = open_cli_services(args)
     try:
         lines = services.importer.import_paths(list(args.paths))
     except ImportRefused as refused:
@@ -137,7 +174,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     from samverkan.domain.labels import status_label
 
-    services = _services(args)
+    services = open_cli_services(args)
     try:
         projects = services.projects.list_projects()
     finally:
@@ -181,7 +218,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_backup(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    services = _services(args)
+    services = open_cli_services(args)
     try:
         target = args.output or (
             locations.backups_dir() / f"samverkan-{datetime.now():%Y%m%d-%H%M%S}.db"
@@ -218,7 +255,7 @@ def _cmd_tui(args: argparse.Namespace) -> int:
 def _run_tui(args: argparse.Namespace, path: Path | None) -> int:
     from samverkan.ui.app import make_app
 
-    services = _services(args, path)
+    services = open_cli_services(args, path)
     try:
         make_app(services).run()
     finally:

@@ -261,6 +261,7 @@ class NoteView:
     done: bool = False
     revision: int = 1
     tags: tuple[TagView, ...] = ()
+    deleted: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samverkan.domain.clock import system_clock
 from samverkan.store.backup import backup_to
 from samverkan.store.engine import Database
 from samverkan.store.opening import open_database
 
-from .importing import ImportService
 from .meetings import MeetingService
 from .notes import NoteDraft, NoteService
 from .projects import ProjectService
 from .tags import TagService
+
+if TYPE_CHECKING:
+    from .importing import ImportService
 
 __all__ = ["NoteDraft", "Services", "open_services"]
 
@@ -33,10 +37,17 @@ class Services:
         self.database = database
         self.clock = clock
         self.projects = ProjectService(database)
-        self.importer = ImportService(database, clock)
         self.meetings = MeetingService(database, clock)
         self.notes = NoteService(database, clock, author)
         self.tags = TagService(database, clock)
+
+    @cached_property
+    def importer(self) -> ImportService:
+        # Imported on first use: parsing pulls in markdown-it and YAML, which
+        # reading commands (list, export) never need.
+        from .importing import ImportService
+
+        return ImportService(self.database, self.clock)
 
     @property
     def path(self) -> Path:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from samverkan.domain.errors import UserError
@@ -27,6 +28,24 @@ from samverkan.store.engine import Database
 _NOTE_TABLE: Any = t.Note.__table__
 _REVISION_TABLE: Any = t.NoteRevision.__table__
 # The fields a revision snapshots and an undo restores.
+_VIEW_COLUMNS = (
+    "id",
+    "meeting_id",
+    "phase_id",
+    "organisation_id",
+    "person_id",
+    "author",
+    "kind",
+    "text",
+    "created_at",
+    "offset_seconds",
+    "owner_organisation_id",
+    "owner_person_id",
+    "due",
+    "done",
+    "revision",
+    "deleted",
+)
 _TRACKED = (
     "kind",
     "text",
@@ -143,6 +162,10 @@ class NoteService:
         """Tick an action item done (or open again); allowed in closed meetings too."""
         return self._change(note_id, "done" if done else "reopen", {"done": done}, guard=False)
 
+    def reschedule(self, note_id: str, due: date | None) -> NoteView:
+        """Carry an action item on with a new due date; allowed in closed meetings too."""
+        return self._change(note_id, "reschedule", {"due": due}, guard=False)
+
     def restore(self, note_id: str, revision: int) -> NoteView:
         """Undo: bring back the note as it was at ``revision``, as a new revision."""
         with self._db.read() as session:
@@ -181,13 +204,41 @@ class NoteService:
     # ------------------------------------------------------------ reading
 
     def notes(self, meeting_id: str, *, include_deleted: bool = False) -> list[NoteView]:
+        # A Core select straight into NoteView: building ORM objects for
+        # thousands of notes costs several times the query itself.
+        table = _NOTE_TABLE
+        query = sa_select(*(table.c[name] for name in _VIEW_COLUMNS)).where(
+            table.c.meeting_id == meeting_id
+        )
+        if not include_deleted:
+            query = query.where(table.c.deleted.is_(False))
+        query = query.order_by(table.c.created_at, table.c.id)
         with self._db.read() as session:
-            query = select(t.Note).where(t.Note.meeting_id == meeting_id)
-            if not include_deleted:
-                query = query.where(col(t.Note.deleted).is_(False))
-            rows = session.exec(query.order_by(col(t.Note.created_at), col(t.Note.id))).all()
+            rows = session.execute(query).all()
             tags = _tags_of(session, None, meeting_id=meeting_id)
-            return [note_view(row, tags.get(row.id, ())) for row in rows]
+        empty: tuple[TagView, ...] = ()
+        return [
+            NoteView(
+                id=r.id,
+                meeting_id=r.meeting_id,
+                phase_id=r.phase_id,
+                organisation_id=r.organisation_id,
+                person_id=r.person_id,
+                author=r.author,
+                kind=NoteKind(r.kind),
+                text=r.text,
+                created_at=r.created_at,
+                offset_seconds=r.offset_seconds,
+                owner_organisation_id=r.owner_organisation_id,
+                owner_person_id=r.owner_person_id,
+                due=r.due,
+                done=r.done,
+                revision=r.revision,
+                tags=tags.get(r.id, empty),
+                deleted=r.deleted,
+            )
+            for r in rows
+        ]
 
     def note(self, note_id: str) -> NoteView:
         with self._db.read() as session:

@@ -71,4 +71,5 @@ def note_view(row: t.Note, tags: tuple[TagView, ...] = ()) -> NoteView:
         done=row.done,
         revision=row.revision,
         tags=tags,
+        deleted=row.deleted,
     )

@@ -60,6 +60,30 @@ class SamverkanApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def open_observer(self, meeting_id: str, observer: str | None = None) -> None:
+        """Open the observer screen; the observer's name is asked once and remembered."""
+        from samverkan.config import load_settings, save_settings
+        from samverkan.ui.dialogs.text_input import TextInputDialog
+        from samverkan.ui.screens.observe import ObserveScreen
+
+        settings, _problem = load_settings()
+        name = observer or settings.observer
+        if name:
+            self.push_screen(ObserveScreen(meeting_id, name))
+            return
+
+        def named(answer: str | None) -> None:
+            if not answer:
+                return
+            settings.observer = answer
+            try:
+                save_settings(settings)
+            except OSError as exc:
+                self.show_error(_("could not remember your name ({reason})").format(reason=exc))
+            self.push_screen(ObserveScreen(meeting_id, answer))
+
+        self.push_screen(TextInputDialog(_("Your name as observer")), named)
+
     def show_error(self, message: str) -> None:
         """Errors are one sentence in a notification, never a traceback."""
         self.notify(message, title=_("Error"), severity="error", timeout=8)

@@ -34,12 +34,14 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns(_("Key"), _("Action"), _("What it does"))
         seen: set[tuple[str, str]] = set()
-        for key, active in self.under.active_bindings.items():
-            binding = active.binding
+        active = [a.binding for a in self.under.active_bindings.values()]
+        # The screen's own keys too, where a focused widget uses the same key for now.
+        own = [b for b in self.under.BINDINGS if isinstance(b, Binding)]
+        for binding in [*active, *own]:
             if not binding.description or binding.system:
                 continue
             display = self.app.get_key_display(binding)
             if (display, binding.description) in seen:
                 continue
             seen.add((display, binding.description))
-            table.add_row(display or key, binding.description, binding.tooltip)
+            table.add_row(display or binding.key, binding.description, binding.tooltip)

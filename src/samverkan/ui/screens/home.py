@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.data_table import ColumnKey
 from textual.widgets.option_list import Option
 
 from samverkan.domain.errors import UserError
 from samverkan.domain.labels import status_label
-from samverkan.domain.model import MeetingSummary, ProjectSummary
+from samverkan.domain.model import MeetingStatus, MeetingSummary, ProjectSummary
 from samverkan.i18n import _
 
 if TYPE_CHECKING:
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     BINDINGS = [
+        Binding("enter", "open_meeting", _("Open"), tooltip=_("Open the highlighted meeting to run it"), id="open-meeting"),
+        Binding("s", "setup", _("Attendance"), tooltip=_("Attendance, agenda and open action items of the meeting"), id="home-setup"),
+        Binding("o", "observe", _("Observe"), tooltip=_("Observe the highlighted meeting and tag remarks"), id="observe"),
+        Binding("e", "minutes", _("Minutes"), tooltip=_("Preview and save the meeting's minutes"), id="home-minutes"),
+        Binding("a", "analysis", _("Analysis"), tooltip=_("Analyse the project's meetings"), id="analysis"),
         Binding("r", "refresh", _("Refresh"), tooltip=_("Read the projects again"), id="refresh"),
         Binding(
             "tab", "app.focus_next", _("Next pane"), show=False, tooltip=_("Move to the next pane")
@@ -56,17 +62,64 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#meetings", DataTable)
-        table.add_column("#", key="number", width=3)
+        table.add_column("#", key="number", width=2)
         table.add_column(_("Date"), key="date", width=10)
-        table.add_column(_("Host"), key="host", width=5)
-        table.add_column(_("Status"), key="status", width=9)
-        table.add_column(_("Notes"), key="notes", width=6)
-        table.add_column(_("Title"), key="title")
+        table.add_column(_("Host"), key="host", width=4)
+        table.add_column(_("Status"), key="status", width=8)
+        table.add_column(_("Notes"), key="notes", width=5)
+        table.add_column(_("Title"), key="title", width=20)
         self.sub_title = str(self.samverkan.services.path)
         self.load_projects()
 
     def action_refresh(self) -> None:
         self.load_projects()
+
+    def on_screen_resume(self) -> None:
+        # Coming back from a meeting: its status and note count have changed.
+        if self.projects:
+            self.load_projects()
+
+    def action_open_meeting(self) -> None:
+        from samverkan.ui.screens.meeting import MeetingScreen
+        from samverkan.ui.screens.setup import MeetingSetupScreen
+
+        meeting = self.selected_meeting()
+        if meeting is None:
+            return
+        if meeting.status == MeetingStatus.PLANNED:
+            self.app.push_screen(MeetingSetupScreen(meeting.id))
+        else:
+            self.app.push_screen(MeetingScreen(meeting.id))
+
+    def action_setup(self) -> None:
+        from samverkan.ui.screens.setup import MeetingSetupScreen
+
+        meeting = self.selected_meeting()
+        if meeting is not None:
+            self.app.push_screen(MeetingSetupScreen(meeting.id))
+
+    def action_observe(self) -> None:
+        meeting = self.selected_meeting()
+        if meeting is not None:
+            self.samverkan.open_observer(meeting.id)
+
+    def action_minutes(self) -> None:
+        from samverkan.ui.screens.minutes import MinutesScreen
+
+        meeting = self.selected_meeting()
+        if meeting is not None:
+            self.app.push_screen(MinutesScreen(meeting.id))
+
+    def action_analysis(self) -> None:
+        from samverkan.ui.screens.analysis import AnalysisScreen
+
+        option_list = self.query_one("#projects", OptionList)
+        if option_list.highlighted is not None and self.projects:
+            self.app.push_screen(AnalysisScreen(self.projects[option_list.highlighted].id))
+
+    @on(DataTable.RowSelected, "#meetings")
+    def _meeting_selected(self) -> None:
+        self.action_open_meeting()
 
     @work(thread=True, exclusive=True, group="home-load")
     def load_projects(self) -> None:
@@ -99,7 +152,11 @@ class HomeScreen(Screen[None]):
                 )
             )
             return
-        option_list.highlighted = min(highlighted or 0, len(projects) - 1)
+        if highlighted is None:
+            # First view: the project where something has happened (the demo's recorded one).
+            busiest = max(range(len(projects)), key=lambda i: sum(m.notes for m in projects[i].meetings))
+            highlighted = busiest
+        option_list.highlighted = min(highlighted, len(projects) - 1)
         option_list.focus()
         self.show_meetings(projects[option_list.highlighted or 0])
 
@@ -121,8 +178,9 @@ class HomeScreen(Screen[None]):
         if project.meetings:
             table.move_cursor(row=min(row, len(project.meetings) - 1))
         self.query_one("#meetings-title", Static).update(
-            _("Meetings of {name}").format(name=project.name)
+            _("Meetings of {short}").format(short=project.short)
         )
+        self._fit_title_column()
         orgs = ", ".join(o.short for o in project.organisations)
         details = [_("Organisations: {orgs}").format(orgs=orgs)]
         if project.facilitator:
@@ -130,6 +188,20 @@ class HomeScreen(Screen[None]):
         if project.observers:
             details.append(_("Observers: {names}").format(names=", ".join(project.observers)))
         self.query_one("#project-detail", Static).update("\n".join(details))
+
+    def on_resize(self) -> None:
+        self._fit_title_column()
+
+    def _fit_title_column(self) -> None:
+        """Give the title what is left of the width, so nothing scrolls sideways."""
+        table = self.query_one("#meetings", DataTable)
+        fixed = sum(c.width + 2 for key, c in table.columns.items() if key.value != "title")
+        width = max(12, table.size.width - fixed - 3)
+        column = table.columns.get(ColumnKey("title"))
+        if column is not None and column.width != width:
+            column.width = width
+            column.auto_width = False
+            table.refresh(layout=True)
 
     @staticmethod
     def _cells(meeting: MeetingSummary) -> tuple[str, ...]:

@@ -1,0 +1,412 @@
+"""The facilitator's screen: run the meeting by keyboard while talking to the room.
+
+The note input always has the focus and the keys that steer the meeting are
+ones that type nothing (ctrl and function keys), so a facilitator can never
+move a phase by typing a note. Every write goes through the ordered
+:class:`WriteQueue`; the input is cleared at once and refilled if the write
+fails, so typing never waits for the disk and nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from samverkan.domain.clock import ClockEvent, ClockState, format_duration, replay
+from samverkan.domain.errors import UserError
+from samverkan.domain.labels import kind_label
+from samverkan.domain.model import (
+    MeetingStatus,
+    MeetingView,
+    NoteKind,
+    NoteView,
+    OrganisationView,
+    PhaseKind,
+)
+from samverkan.domain.note_input import apply_completion, complete_mention, parse_note
+from samverkan.i18n import _
+from samverkan.services import NoteDraft
+from samverkan.ui.screens.meeting_actions import MeetingActions, MeetingNoteStream
+from samverkan.ui.widgets.note_stream import NoteStream
+from samverkan.ui.widgets.participation import ParticipationPanel
+from samverkan.ui.widgets.phase_bar import PhaseBar
+from samverkan.ui.writer import WriteQueue
+
+if TYPE_CHECKING:
+    from samverkan.ui.app import SamverkanApp
+
+KIND_KEYS = {
+    NoteKind.NOTE: "n",
+    NoteKind.DECISION: "b",
+    NoteKind.ACTION: "a",
+    NoteKind.QUESTION: "f",
+    NoteKind.QUOTE: "c",
+    NoteKind.OBSERVATION: "o",
+}
+KIND_MARKS = {
+    NoteKind.NOTE: "·",
+    NoteKind.DECISION: "B",
+    NoteKind.ACTION: "Å",
+    NoteKind.QUESTION: "?",
+    NoteKind.QUOTE: "”",
+    NoteKind.OBSERVATION: "O",
+}
+
+
+def _floor_bindings() -> list[Binding]:
+    return [
+        Binding(
+            f"f{n + 2}",
+            f"floor({n})",
+            _("Floor to organisation {n}").format(n=n + 1),
+            show=False,
+            tooltip=_("Give the floor to this organisation and make it the speaker"),
+            id=f"floor-{n + 1}",
+        )
+        for n in range(8)
+    ]
+
+
+class MeetingScreen(MeetingActions, Screen[None]):
+    CSS_PATH = "meeting.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "start_pause", _("Start/pause"), tooltip=_("Start, pause or resume the meeting clock"), id="start-pause"),
+        Binding("ctrl+n", "phase(1)", _("Next phase"), tooltip=_("Move to the next phase"), id="next-phase"),
+        Binding("ctrl+b", "phase(-1)", _("Prev. phase"), tooltip=_("Move back to the previous phase"), id="prev-phase"),
+        Binding("ctrl+o", "pick_speaker", _("Speaker"), tooltip=_("Choose the speaking organisation (then one key)"), id="speaker"),
+        Binding("ctrl+t", "pick_kind", _("Kind"), tooltip=_("Choose the kind of the next note (then one key)"), id="kind"),
+        Binding("ctrl+z", "undo", _("Undo"), tooltip=_("Undo the last add, edit, delete or tick"), id="undo"),
+        Binding("up", "to_notes", _("Notes"), show=False, tooltip=_("Move from the input to the notes"), id="to-notes"),
+        Binding("ctrl+g", "setup", _("Attendance"), tooltip=_("Attendance, agenda and open action items"), id="setup"),
+        Binding("f10", "close_meeting", _("Close"), tooltip=_("Close the meeting (or reopen a closed one)"), id="close"),
+        Binding("f12", "minutes", _("Minutes"), show=False, tooltip=_("Preview and save the minutes"), id="minutes"),
+        Binding("ctrl+a", "toggle_phases", _("All phases"), show=False, tooltip=_("Show the notes of all phases or only the current one"), id="all-phases"),
+        Binding("escape", "back", _("Back"), show=False, tooltip=_("Cancel editing, or leave the meeting"), id="back"),
+        *_floor_bindings(),
+    ]
+
+    def __init__(self, meeting_id: str) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.meeting: MeetingView | None = None
+        self.notes: dict[str, NoteView] = {}
+        self.events: list[ClockEvent] = []
+        self.state = ClockState()
+        self.speaker: OrganisationView | None = None
+        self.kind = NoteKind.NOTE
+        self.editing: NoteView | None = None
+        self.all_phases = False
+        self.org_filter: str | None = None
+        self.kind_filter: NoteKind | None = None
+        # (note id, revision to go back to); an added note goes back to "deleted".
+        self.undo_stack: list[tuple[str, int | None]] = []
+        self.writes: WriteQueue | None = None
+
+    @property
+    def samverkan(self) -> SamverkanApp:
+        from samverkan.ui.app import SamverkanApp
+
+        assert isinstance(self.app, SamverkanApp)
+        return self.app
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield PhaseBar(id="phase-bar")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Static("", id="prompts")
+                yield MeetingNoteStream(self._format_note, id="notes", empty_text=_("No notes yet in this phase."))
+                yield Static("", id="note-detail")
+            with VerticalScroll(id="side"):
+                yield ParticipationPanel(id="participation")
+                yield Static("", id="side-extra")
+        with Horizontal(id="composer"):
+            yield Static("", id="composer-label")
+            yield Input(id="note-input", placeholder=_("Type a note, Enter saves · @ORG speaker · b: decision · a: action"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.writes = WriteQueue(self.app.call_from_thread)
+        self.query_one("#note-input", Input).focus()
+        self.set_interval(1.0, self._tick)
+        self.load()
+
+    def on_unmount(self) -> None:
+        if self.writes is not None:
+            self.writes.close()
+
+    @work(thread=True, exclusive=True, group="meeting-load")
+    def load(self) -> None:
+        services = self.samverkan.services
+        try:
+            meeting = services.projects.meeting(self.meeting_id)
+            notes = services.notes.notes(self.meeting_id)
+            events = services.meetings.events(self.meeting_id)
+        except UserError as exc:
+            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+            return
+        self.app.call_from_thread(self._loaded, meeting, notes, events)
+
+    def _loaded(self, meeting: MeetingView, notes: list[NoteView], events: list[ClockEvent]) -> None:
+        self.meeting = meeting
+        self.notes = {n.id: n for n in notes}
+        self.events = events
+        self.title = f"{meeting.summary.ref} · {meeting.summary.title}"
+        self.sub_title = meeting.project.name
+        self.state = replay(events, self.samverkan.clock())
+        if self.speaker is None and self.state.floor:
+            self.speaker = meeting.organisation(self.state.floor)
+        stream = self.query_one("#notes", NoteStream)
+        stream.set_notes(notes)
+        self._apply_filter()
+        self._refresh_all()
+
+    # ------------------------------------------------------------ painting
+
+    def _tick(self) -> None:
+        if self.meeting is None:
+            return
+        self.state = replay(self.events, self.samverkan.clock())
+        self._paint_clock()
+
+    def _paint_clock(self) -> None:
+        if self.meeting is None:
+            return
+        closed = self.meeting.summary.status == MeetingStatus.CLOSED
+        self.query_one("#phase-bar", PhaseBar).show(self.meeting.phases, self.state, closed=closed)
+        self.query_one("#participation", ParticipationPanel).show(
+            self.meeting.organisations, list(self.notes.values()), self.state
+        )
+
+    def _refresh_all(self) -> None:
+        if self.meeting is None:
+            return
+        self._paint_clock()
+        phase = self.meeting.phase(self.state.phase_id)
+        prompts = self.query_one("#prompts", Static)
+        if phase and (phase.prompts or phase.script):
+            body = Text()
+            if phase.script:
+                body.append(phase.script.split("\n\n")[0] + "\n", style="italic dim")
+            for prompt in phase.prompts:
+                body.append("• " + prompt + "\n")
+            prompts.update(body)
+            prompts.display = True
+        else:
+            prompts.display = False
+        self._paint_composer()
+        self._paint_side_extra(phase.kind if phase else None)
+        closed = self.meeting.summary.status == MeetingStatus.CLOSED
+        note_input = self.query_one("#note-input", Input)
+        note_input.disabled = closed
+        if closed:
+            note_input.placeholder = _("The meeting is closed; F10 reopens it")
+
+    def _paint_side_extra(self, kind: PhaseKind | None) -> None:
+        extra = self.query_one("#side-extra", Static)
+        if self.meeting is None or kind != PhaseKind.OBSERVATION:
+            extra.update(self._decisions_and_actions())
+            return
+        from samverkan.domain.tally import tally
+
+        seen = tally(self.notes.values(), self.meeting.codes)
+        text = Text(_("Observed so far") + "\n", style="bold")
+        for dimension in seen:
+            text.append(dimension.dimension + "\n", style="underline")
+            for polarity in dimension.polarities:
+                for code in polarity.codes[:5]:
+                    text.append(f" {code.count:>3} {code.code.label}\n")
+        extra.update(text if seen else Text(_("No tags yet."), style="dim"))
+
+    def _decisions_and_actions(self) -> Text:
+        decisions = [n for n in self.notes.values() if n.kind == NoteKind.DECISION]
+        actions = [n for n in self.notes.values() if n.kind == NoteKind.ACTION]
+        text = Text()
+        text.append(_("Decisions: {n}").format(n=len(decisions)) + "\n", style="bold")
+        text.append(
+            _("Action items: {n} ({open} open)").format(
+                n=len(actions), open=sum(1 for a in actions if not a.done)
+            ),
+            style="bold",
+        )
+        return text
+
+    def _paint_composer(self) -> None:
+        label = Text()
+        if self.editing is not None:
+            label.append(" " + _("EDIT") + " ", style="bold black on yellow")
+        who = self.speaker.short if self.speaker else _("group")
+        label.append(f" {who} ", style="bold reverse")
+        label.append(f" {kind_label(self.kind)} ", style="bold")
+        self.query_one("#composer-label", Static).update(label)
+
+    def _format_note(self, note: NoteView) -> Text:
+        org = self.meeting.organisation(note.organisation_id) if self.meeting else None
+        text = Text()
+        text.append(f"{format_duration(note.offset_seconds):>7} ", style="dim")
+        text.append(f"{(org.short if org else '—'):<4} ", style="bold")
+        mark = KIND_MARKS.get(note.kind, "·")
+        style = {"B": "bold green", "Å": "bold magenta", "?": "bold cyan", "”": "italic"}.get(mark, "")
+        text.append(f"{mark} ", style=style or "dim")
+        if note.kind == NoteKind.ACTION:
+            text.append("☑ " if note.done else "☐ ", style="magenta")
+        text.append(note.text.replace("\n", " ⏎ "), style="italic" if note.kind == NoteKind.QUOTE else "")
+        if note.tags:
+            text.append("  #" + " #".join(sorted({t.slug for t in note.tags})), style="dim cyan")
+        return text
+
+    @on(NoteStream.Highlighted, "#notes")
+    def _show_detail(self, event: NoteStream.Highlighted) -> None:
+        detail = self.query_one("#note-detail", Static)
+        note = event.note
+        if note is None or self.meeting is None:
+            detail.update("")
+            return
+        org = self.meeting.organisation(note.organisation_id)
+        info = Text()
+        info.append(f"{kind_label(note.kind)}", style="bold")
+        info.append(f" · {org.name if org else _('the whole group')} · {note.author}")
+        if note.kind == NoteKind.ACTION:
+            owner = self.meeting.organisation(note.owner_organisation_id)
+            info.append(" · " + _("owner: {owner}").format(owner=owner.short if owner else "—"))
+            if note.due:
+                info.append(" · " + _("due {date}").format(date=note.due.isoformat()))
+            info.append(" · " + (_("done") if note.done else _("open")))
+        info.append("\n" + note.text)
+        detail.update(info)
+
+    def _apply_filter(self) -> None:
+        phase_id = self.state.phase_id
+
+        def visible(note: NoteView) -> bool:
+            if not self.all_phases and phase_id is not None and note.phase_id != phase_id:
+                return False
+            if self.org_filter is not None and note.organisation_id != self.org_filter:
+                return False
+            return self.kind_filter is None or note.kind == self.kind_filter
+
+        self.query_one("#notes", NoteStream).set_filter(visible)
+
+    # ------------------------------------------------------------ writing notes
+
+    @on(Input.Submitted, "#note-input")
+    def _submit(self, event: Input.Submitted) -> None:
+        if self.meeting is None or self.writes is None:
+            return
+        line = event.value
+        if not line.strip():
+            return
+        parsed = parse_note(
+            line,
+            self.meeting.organisations,
+            self.meeting.people,
+            today=self.meeting.summary.date or self.samverkan.clock().date(),
+        )
+        if parsed.problems:
+            self.samverkan.show_error(parsed.problems[0])
+            return
+        if parsed.speaker is not None:
+            self.speaker = parsed.speaker
+        kind = parsed.kind or self.kind
+        event.input.value = ""
+        editing, self.editing = self.editing, None
+        self.kind = NoteKind.NOTE
+        self._paint_composer()
+        services = self.samverkan.services
+        if editing is not None:
+            changes: dict[str, object] = {"text": parsed.text, "kind": kind}
+            if parsed.speaker is not None:
+                changes["organisation_id"] = parsed.speaker.id
+            if kind == NoteKind.ACTION:
+                if parsed.owner_organisation is not None:
+                    changes["owner_organisation_id"] = parsed.owner_organisation.id
+                if parsed.owner_person is not None:
+                    changes["owner_person_id"] = parsed.owner_person.id
+                if parsed.due is not None:
+                    changes["due"] = parsed.due
+            before = editing.revision
+            self.writes.submit(
+                lambda: services.notes.edit(editing.id, **changes),
+                lambda note: self._saved(note, (editing.id, before)),
+                lambda message: self._failed(message, line),
+            )
+            return
+        draft = NoteDraft(
+            text=parsed.text,
+            kind=kind,
+            organisation_id=self.speaker.id if self.speaker else None,
+            phase_id=self.state.phase_id,
+            owner_organisation_id=parsed.owner_organisation.id if parsed.owner_organisation else None,
+            owner_person_id=parsed.owner_person.id if parsed.owner_person else None,
+            due=parsed.due,
+        )
+        author = self.meeting.project.facilitator or services.notes.author
+        self.writes.submit(
+            lambda: services.notes.add(self.meeting_id, draft, author=author),
+            lambda note: self._saved(note, (note.id, None)),
+            lambda message: self._failed(message, line),
+        )
+
+    def _saved(self, note: NoteView, undo: tuple[str, int | None] | None) -> None:
+        if undo is not None:
+            self.undo_stack.append(undo)
+        self._show_note(note)
+
+    def _show_note(self, note: NoteView) -> None:
+        stream = self.query_one("#notes", NoteStream)
+        if note.deleted:
+            del self.notes[note.id]
+            stream.remove(note.id)
+        else:
+            self.notes[note.id] = note
+            stream.upsert(note)
+        self._paint_clock()
+        self._paint_side_extra(self._phase_kind())
+
+    def _phase_kind(self) -> PhaseKind | None:
+        phase = self.meeting.phase(self.state.phase_id) if self.meeting else None
+        return phase.kind if phase else None
+
+    def _failed(self, message: str, line: str) -> None:
+        note_input = self.query_one("#note-input", Input)
+        typed_since = note_input.value
+        note_input.value = line + (" " + typed_since if typed_since else "")
+        note_input.cursor_position = len(line)
+        self.samverkan.show_error(message)
+
+    @on(Input.Changed, "#note-input")
+    def _complete(self, event: Input.Changed) -> None:
+        if self.meeting is None or "@" not in event.value:
+            return
+        candidates = complete_mention(
+            event.value, event.input.cursor_position, self.meeting.organisations, self.meeting.people
+        )
+        if candidates:
+            self.query_one("#note-detail", Static).update(
+                Text(_("Tab completes: ") + "  ".join(candidates[:8]), style="dim")
+            )
+
+    def on_key(self, event: object) -> None:
+        from textual import events
+
+        if not isinstance(event, events.Key) or event.key != "tab" or self.meeting is None:
+            return
+        note_input = self.query_one("#note-input", Input)
+        if not note_input.has_focus or "@" not in note_input.value:
+            return
+        value, cursor = note_input.value, note_input.cursor_position
+        candidates = complete_mention(value, cursor, self.meeting.organisations, self.meeting.people)
+        if not candidates:
+            return
+        note_input.value, note_input.cursor_position = apply_completion(value, cursor, candidates[0])
+        event.prevent_default()
+        event.stop()

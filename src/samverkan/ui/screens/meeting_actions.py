@@ -1,0 +1,287 @@
+"""The meeting screen's actions: clock, phases, floor, pickers, editing, undo, closing.
+
+Kept apart from the layout and painting in ``meeting.py`` so each file reads
+in one sitting. Every write is queued on the screen's :class:`WriteQueue`, in
+the order the keys were pressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+from textual.widgets import Input
+
+from samverkan.domain.clock import ClockEvent
+from samverkan.domain.labels import kind_label
+from samverkan.domain.model import MeetingStatus, MeetingView, NoteKind, NoteView
+from samverkan.i18n import _
+from samverkan.ui.dialogs.confirm import ConfirmDialog
+from samverkan.ui.dialogs.picker import Choice, PickerDialog
+from samverkan.ui.widgets.note_stream import NoteStream
+
+if TYPE_CHECKING:
+    from samverkan.ui.screens.meeting import MeetingScreen
+
+    _Base = MeetingScreen
+else:
+    _Base = object
+
+
+class MeetingNoteStream(NoteStream):
+    """The meeting's notes, with the keys that act on the selected one."""
+
+    BINDINGS = [
+        Binding("e", "screen.edit_note", _("Edit"), tooltip=_("Edit the selected note in the input"), id="edit-note"),
+        Binding("d,delete", "screen.delete_note", _("Delete"), tooltip=_("Delete the selected note (ctrl+z undoes)"), id="delete-note"),
+        Binding("x", "screen.toggle_done", _("Done"), tooltip=_("Tick the selected action item done or open"), id="toggle-done"),
+        Binding("o", "screen.filter_org", _("Filter org"), tooltip=_("Show only one organisation's notes"), id="filter-org"),
+        Binding("k", "screen.filter_kind", _("Filter kind"), tooltip=_("Show only one kind of note"), id="filter-kind"),
+        Binding("a", "screen.toggle_phases", _("All phases"), tooltip=_("Show the notes of all phases or only the current one"), id="stream-all-phases"),
+        Binding("escape,i", "screen.to_input", _("Write"), tooltip=_("Back to the note input"), id="to-input"),
+    ]
+
+
+class MeetingActions(_Base):
+    # ------------------------------------------------------------ clock and phases
+
+    def _queue_clock(self, call: Callable[[], Any], *, reload_meeting: bool = False) -> None:
+        if self.writes is None:
+            return
+        services = self.samverkan.services
+        mid = self.meeting_id
+
+        def run() -> tuple[MeetingView | None, list[ClockEvent]]:
+            call()
+            view = services.projects.meeting(mid) if reload_meeting else None
+            return view, services.meetings.events(mid)
+
+        self.writes.submit(run, self._clock_changed, self.samverkan.show_error)
+
+    def _clock_changed(self, result: tuple[MeetingView | None, list[ClockEvent]]) -> None:
+        view, events = result
+        if view is not None:
+            self.meeting = view
+        self.events = events
+        self._tick()
+        self._apply_filter()
+        self._refresh_all()
+
+    def action_start_pause(self) -> None:
+        if self.meeting is None or self.meeting.summary.status == MeetingStatus.CLOSED:
+            return
+        meetings, mid = self.samverkan.services.meetings, self.meeting_id
+        if not self.state.running:
+            self._queue_clock(lambda: meetings.start(mid), reload_meeting=True)
+        elif self.state.paused:
+            self._queue_clock(lambda: meetings.resume(mid))
+        else:
+            self._queue_clock(lambda: meetings.pause(mid))
+
+    def action_phase(self, step: int) -> None:
+        if self.meeting is None or not self.state.running or self.state.closed:
+            self.notify(_("Start the meeting first (ctrl+s)."), severity="warning")
+            return
+        meetings, mid = self.samverkan.services.meetings, self.meeting_id
+        self._queue_clock(lambda: meetings.go_to_phase(mid, step), reload_meeting=True)
+
+    def action_floor(self, index: int) -> None:
+        if self.meeting is None or index >= len(self.meeting.organisations):
+            return
+        org = self.meeting.organisations[index]
+        self.speaker = org
+        self._paint_composer()
+        if not self.state.running or self.state.closed:
+            return
+        target = None if self.state.floor == org.id else org.id
+        meetings, mid = self.samverkan.services.meetings, self.meeting_id
+        self._queue_clock(lambda: meetings.give_floor(mid, target))
+
+    # ------------------------------------------------------------ pickers
+
+    def action_pick_speaker(self) -> None:
+        if self.meeting is None:
+            return
+        keys = "123456789abcdefghijklmnopqrstuvwxyz"
+        choices = [
+            Choice(keys[i], f"{org.short}  {org.name}", org.id)
+            for i, org in enumerate(self.meeting.organisations[: len(keys)])
+        ]
+        choices.append(Choice("0", _("the whole group"), None))
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is None or self.meeting is None:
+                return
+            self.speaker = self.meeting.organisation(choice.value)
+            self._paint_composer()
+
+        self.app.push_screen(PickerDialog(_("Who is speaking?"), choices), chosen)
+
+    def action_pick_kind(self) -> None:
+        from samverkan.ui.screens.meeting import KIND_KEYS
+
+        choices = [Choice(key, kind_label(kind), str(kind)) for kind, key in KIND_KEYS.items()]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None and choice.value:
+                self.kind = NoteKind(choice.value)
+                self._paint_composer()
+
+        self.app.push_screen(PickerDialog(_("Kind of the next note"), choices), chosen)
+
+    def action_filter_org(self) -> None:
+        if self.meeting is None:
+            return
+        keys = "123456789abcdefghijklmnopqrstuvwxyz"
+        choices = [Choice("0", _("all organisations"), None)] + [
+            Choice(keys[i], org.short, org.id) for i, org in enumerate(self.meeting.organisations)
+        ]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self.org_filter = choice.value
+                self._apply_filter()
+
+        self.app.push_screen(PickerDialog(_("Show the notes of"), choices), chosen)
+
+    def action_filter_kind(self) -> None:
+        from samverkan.ui.screens.meeting import KIND_KEYS
+
+        choices = [Choice("0", _("all kinds"), None)] + [
+            Choice(key, kind_label(kind), str(kind)) for kind, key in KIND_KEYS.items()
+        ]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self.kind_filter = NoteKind(choice.value) if choice.value else None
+                self._apply_filter()
+
+        self.app.push_screen(PickerDialog(_("Show only"), choices), chosen)
+
+    def action_toggle_phases(self) -> None:
+        self.all_phases = not self.all_phases
+        self._apply_filter()
+        self.notify(_("Showing all phases.") if self.all_phases else _("Showing the current phase."))
+
+    # ------------------------------------------------------------ the selected note
+
+    def _selected(self) -> NoteView | None:
+        return self.query_one("#notes", NoteStream).highlighted_note
+
+    def action_to_notes(self) -> None:
+        stream = self.query_one("#notes", NoteStream)
+        if stream.notes:
+            stream.focus()
+
+    def action_to_input(self) -> None:
+        self.query_one("#note-input", Input).focus()
+
+    def action_edit_note(self) -> None:
+        note = self._selected()
+        if note is None or self._read_only():
+            return
+        self.editing = note
+        note_input = self.query_one("#note-input", Input)
+        note_input.value = note.text
+        note_input.focus()
+        note_input.cursor_position = len(note.text)
+        self._paint_composer()
+
+    def action_delete_note(self) -> None:
+        note = self._selected()
+        if note is None or self._read_only() or self.writes is None:
+            return
+        notes = self.samverkan.services.notes
+        before = note.revision
+        self.writes.submit(
+            lambda: notes.delete(note.id),
+            lambda saved: self._saved(saved, (note.id, before)),
+            self.samverkan.show_error,
+        )
+        self.notify(_("Note deleted; ctrl+z brings it back."))
+
+    def action_toggle_done(self) -> None:
+        note = self._selected()
+        if note is None or note.kind != NoteKind.ACTION or self.writes is None:
+            return
+        notes = self.samverkan.services.notes
+        before = note.revision
+        self.writes.submit(
+            lambda: notes.set_done(note.id, not note.done),
+            lambda saved: self._saved(saved, (note.id, before)),
+            self.samverkan.show_error,
+        )
+
+    def action_undo(self) -> None:
+        if not self.undo_stack or self.writes is None:
+            self.notify(_("Nothing to undo."))
+            return
+        note_id, revision = self.undo_stack.pop()
+        notes = self.samverkan.services.notes
+        run = (lambda: notes.delete(note_id)) if revision is None else (
+            lambda: notes.restore(note_id, revision)
+        )
+        self.writes.submit(run, lambda saved: self._saved(saved, None), self.samverkan.show_error)
+
+    def _read_only(self) -> bool:
+        if self.meeting is not None and self.meeting.summary.status == MeetingStatus.CLOSED:
+            self.notify(_("The meeting is closed; F10 reopens it."), severity="warning")
+            return True
+        return False
+
+    # ------------------------------------------------------------ leaving, closing
+
+    def action_back(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            self.query_one("#note-input", Input).value = ""
+            self._paint_composer()
+            return
+        self.app.pop_screen()
+
+    def action_setup(self) -> None:
+        from samverkan.ui.screens.setup import MeetingSetupScreen
+
+        self.app.push_screen(MeetingSetupScreen(self.meeting_id), lambda _result: self.load())
+
+    def action_minutes(self) -> None:
+        try:
+            from samverkan.ui.screens.minutes import MinutesScreen
+        except ImportError:
+            return
+        self.app.push_screen(MinutesScreen(self.meeting_id))
+
+    def action_close_meeting(self) -> None:
+        if self.meeting is None:
+            return
+        meetings, mid = self.samverkan.services.meetings, self.meeting_id
+        if self.meeting.summary.status == MeetingStatus.CLOSED:
+            question = ConfirmDialog(
+                _("Reopen this meeting?"),
+                _("Its notes become editable again; the clock stays paused until ctrl+s."),
+            )
+            self.app.push_screen(
+                question,
+                lambda yes: self._queue_clock(lambda: meetings.reopen(mid), reload_meeting=True)
+                if yes
+                else None,
+            )
+            return
+        from samverkan.ui.screens.meeting_summary import close_summary
+
+        open_actions = self.samverkan.services.notes.open_actions(
+            self.meeting.project.id, self.meeting.summary.number + 1
+        )
+        question = ConfirmDialog(
+            _("Close the meeting?"),
+            close_summary(self.meeting, list(self.notes.values()), open_actions),
+            yes=_("Close meeting"),
+            no=_("Keep going"),
+        )
+        self.app.push_screen(
+            question,
+            lambda yes: self._queue_clock(lambda: meetings.close(mid), reload_meeting=True)
+            if yes
+            else None,
+        )

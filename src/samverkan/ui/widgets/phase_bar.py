@@ -1,0 +1,102 @@
+"""The meeting's clock line: current phase, elapsed/planned, total, what comes next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from samverkan.domain.clock import ClockState, format_duration
+from samverkan.domain.model import PhaseView
+from samverkan.i18n import _
+
+WARN_AT = 0.8
+
+
+def phase_title(phase: PhaseView) -> str:
+    if phase.planned_minutes:
+        return _("{title} ({minutes} min)").format(title=phase.title, minutes=phase.planned_minutes)
+    return phase.title
+
+
+class PhaseBar(Static):
+    """Redrawn every second by the meeting screen from the replayed clock."""
+
+    DEFAULT_CSS = """
+    PhaseBar {
+        height: 2;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
+
+    def show(
+        self,
+        phases: Sequence[PhaseView],
+        state: ClockState,
+        *,
+        closed: bool,
+        now: datetime | None = None,
+    ) -> None:
+        self.update(self._render_bar(phases, state, closed))
+
+    def _render_bar(
+        self, phases: Sequence[PhaseView], state: ClockState, closed: bool
+    ) -> RenderableType:
+        index = next((i for i, p in enumerate(phases) if p.id == state.phase_id), -1)
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(justify="right", no_wrap=True)
+        total = Text(_("Total {time}").format(time=format_duration(state.total)), style="bold")
+        if closed:
+            status = Text(_("Meeting closed — read only"), style="bold")
+            grid.add_row(status, total)
+            grid.add_row(Text(_("F10 reopens the meeting"), style="dim"), Text(""))
+            return grid
+        if not state.running:
+            grid.add_row(Text(_("Not started"), style="bold"), total)
+            first = phase_title(phases[0]) if phases else ""
+            grid.add_row(
+                Text(_("ctrl+s starts the meeting with: {phase}").format(phase=first), style="dim"),
+                Text(""),
+            )
+            return grid
+        phase = phases[index] if index >= 0 else None
+        heading = Text()
+        heading.append(_("Phase {n}/{count} · ").format(n=index + 1, count=len(phases)))
+        heading.append(phase.title if phase else "", style="bold")
+        grid.add_row(heading, self._timer(phase, state) + Text("   ") + total)
+        following = phases[index + 1] if 0 <= index < len(phases) - 1 else None
+        next_text = (
+            Text(_("Next: {phase}").format(phase=phase_title(following)), style="dim")
+            if following
+            else Text(_("Last phase — F10 closes the meeting"), style="dim")
+        )
+        marker = Text(_("⏸ PAUSED — ctrl+s resumes"), style="bold reverse") if state.paused else Text("")
+        grid.add_row(next_text, marker)
+        return grid
+
+    @staticmethod
+    def _timer(phase: PhaseView | None, state: ClockState) -> Text:
+        if phase is None:
+            return Text("")
+        elapsed = state.phase_elapsed(phase.id)
+        if not phase.planned_minutes:
+            return Text(format_duration(elapsed))
+        planned = phase.planned_minutes * 60
+        share = elapsed / planned
+        style = "bold red" if share > 1 else "bold yellow" if share >= WARN_AT else ""
+        text = Text(f"{format_duration(elapsed)} / {format_duration(planned)}", style=style)
+        if share > 1:
+            text.append(
+                " " + _("+{time} over").format(time=format_duration(elapsed - planned)),
+                style="bold white on red",
+            )
+        else:
+            filled = int(round(min(share, 1) * 10))
+            text.append(" " + "█" * filled + "░" * (10 - filled), style=style or "green")
+        return text

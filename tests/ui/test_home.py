@@ -1,0 +1,70 @@
+"""The home screen lists projects and meetings, on an empty and on the demo database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, OptionList, Static
+
+from samverkan.domain.clock import ManualClock
+from samverkan.services import open_services
+from samverkan.services.demo import build_demo
+from samverkan.ui.app import make_app
+from samverkan.ui.screens.home import HomeScreen
+
+
+async def test_home_on_the_demo_database(tmp_path: Path, clock: ManualClock) -> None:
+    path = tmp_path / "demo.db"
+    build_demo(path)
+    services = open_services(path, clock=clock)
+    try:
+        app = make_app(services, clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, HomeScreen)
+            projects = screen.query_one("#projects", OptionList)
+            assert projects.option_count == 2
+            # The recorded project is shown first.
+            assert screen.projects[projects.highlighted or 0].short == "grupp-1"
+            table = screen.query_one("#meetings", DataTable)
+            assert table.row_count == 5
+            first = table.get_row_at(0)
+            assert first[0] == "1" and first[3] == "closed" and int(first[4]) >= 30
+            await pilot.press("up")
+            assert table.row_count == 5
+            assert screen.projects[projects.highlighted or 0].short == "foretag"
+    finally:
+        services.close()
+
+
+async def test_home_on_an_empty_database_says_how_to_start(tmp_path: Path, clock: ManualClock) -> None:
+    services = open_services(tmp_path / "empty.db", clock=clock)
+    try:
+        app = make_app(services, clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            empty = app.screen.query_one("#empty", Static)
+            assert empty.display
+            text = str(empty.render())
+            assert "samverkan import" in text and "samverkan demo" in text
+    finally:
+        services.close()
+
+
+async def test_help_lists_the_keys(app: object) -> None:
+    from samverkan.ui.app import SamverkanApp
+    from samverkan.ui.screens.help import HelpScreen
+
+    assert isinstance(app, SamverkanApp)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        actions = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert {"Open", "Observe", "Minutes", "Analysis", "Quit"} <= actions
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
