@@ -90,7 +90,7 @@ def _command_modules() -> list[CommandModule]:
 
 class CommandModule(Protocol):
     def add_commands(
-        self, sub: argparse._SubParsersAction[argparse.ArgumentParser]
+        self, sub: argparse._SubParsersAction[_Parser]
     ) -> dict[str, Callable[[argparse.Namespace], int]]: ...
 
 
@@ -202,7 +202,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not projects:
-        print(_("no projects yet; import one with 'samverkan import FOLDER' or try 'samverkan demo'"))
+        print(
+            _("no projects yet; import one with 'samverkan import FOLDER' or try 'samverkan demo'")
+        )
     for project in projects:
         print(f"{project.short}  {project.name}")
         for m in project.meetings:
@@ -227,8 +229,9 @@ def _cmd_backup(args: argparse.Namespace) -> int:
             written = services.backup(target)
         except OSError as exc:
             raise UserError(
-                _("cannot write the backup to {path} ({reason}); choose another with -o FILE")
-                .format(path=target, reason=exc.strerror or exc)
+                _(
+                    "cannot write the backup to {path} ({reason}); choose another with -o FILE"
+                ).format(path=target, reason=exc.strerror or exc)
             ) from exc
     finally:
         services.close()

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import FORETAG, GRUPP_1
 
 from samverkan import __version__
 from samverkan.cli import main
-from tests.conftest import FORETAG, GRUPP_1
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -31,7 +31,10 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_python_dash_m_works() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "samverkan", "--version"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "samverkan", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0 and "samverkan" in result.stdout
 
@@ -51,17 +54,21 @@ def test_check_valid_folder(capsys: pytest.CaptureFixture[str]) -> None:
     assert sum("kommun-af-grupp-1/0" in line for line in lines) == 5
 
 
-def test_check_reports_file_line_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_file_line_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "01-bad.md"
     bad.write_text("---\nmeeting: 1\ntitle: X\nhost: SKE\n---\n## Samtal (trettio min)\n", "utf-8")
     code, out, err = run(capsys, "check", str(bad))
     assert code == 1 and "Traceback" not in out + err
     problem = next(line for line in out.splitlines() if line.startswith(str(bad)))
-    path, line, message = problem.split(":", 2)
+    _path, line, message = problem.split(":", 2)
     assert line.isdigit() and message.strip()
 
 
-def test_check_binary_file_never_tracebacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_binary_file_never_tracebacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     junk = tmp_path / "junk.md"
     junk.write_bytes(bytes(range(256)) * 10)
     code, out, err = run(capsys, "check", str(junk))
@@ -109,7 +116,9 @@ def test_import_refuses_everything_when_a_file_is_bad(
     folder.mkdir()
     for source in GRUPP_1.iterdir():
         (folder / source.name).write_text(source.read_text("utf-8"), "utf-8")
-    (folder / "codebook.md").write_text((GRUPP_1.parent / "codebook.md").read_text("utf-8"), "utf-8")
+    (folder / "codebook.md").write_text(
+        (GRUPP_1.parent / "codebook.md").read_text("utf-8"), "utf-8"
+    )
     project = folder / "project.md"
     project.write_text(project.read_text("utf-8").replace("../codebook.md", "codebook.md"), "utf-8")
     agenda = sorted(folder.glob("03-*.md"))[0]
@@ -121,7 +130,9 @@ def test_import_refuses_everything_when_a_file_is_bad(
     assert json.loads(out) == []
 
 
-def test_list_on_empty_database_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_on_empty_database_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _err = run(capsys, "--db", str(tmp_path / "e.db"), "list")
     assert code == 0 and "samverkan import" in out and "samverkan demo" in out
 
@@ -135,15 +146,24 @@ def test_db_from_environment(
     assert db.exists()
 
 
-def test_not_a_database_is_exit_1_and_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_a_database_is_exit_1_and_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "thesis.docx"
     path.write_bytes(b"PK\x03\x04 not sqlite")
     code, _out, err = run(capsys, "--db", str(path), "list")
-    assert code == 1 and "Traceback" not in err and "--db" in err and len(err.strip().splitlines()) == 1
+    assert (
+        code == 1
+        and "Traceback" not in err
+        and "--db" in err
+        and len(err.strip().splitlines()) == 1
+    )
     assert path.read_bytes() == b"PK\x03\x04 not sqlite"
 
 
-def test_backup_writes_a_consistent_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_writes_a_consistent_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(tmp_path / "s.db")
     run(capsys, "--db", db, "import", str(GRUPP_1))
     target = tmp_path / "kopia" / "säkerhetskopia.db"
@@ -156,7 +176,7 @@ def test_backup_writes_a_consistent_copy(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_backup_default_location(capsys: pytest.CaptureFixture[str], _isolated_home: Path) -> None:
     run(capsys, "import", str(GRUPP_1))
-    code, out, _err = run(capsys, "backup")
+    code, _out, _err = run(capsys, "backup")
     assert code == 0
     assert list((_isolated_home / "data" / "backups").glob("samverkan-*.db"))
 

@@ -39,7 +39,9 @@ async def test_home_on_the_demo_database(tmp_path: Path, clock: ManualClock) -> 
         services.close()
 
 
-async def test_home_on_an_empty_database_says_how_to_start(tmp_path: Path, clock: ManualClock) -> None:
+async def test_home_on_an_empty_database_says_how_to_start(
+    tmp_path: Path, clock: ManualClock
+) -> None:
     services = open_services(tmp_path / "empty.db", clock=clock)
     try:
         app = make_app(services, clock)

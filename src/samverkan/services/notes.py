@@ -25,8 +25,8 @@ from samverkan.store import tables as t
 from samverkan.store.converters import note_view
 from samverkan.store.engine import Database
 
-_NOTE_TABLE: Any = t.Note.__table__
-_REVISION_TABLE: Any = t.NoteRevision.__table__
+_NOTE_TABLE: Any = t.Note.__table__  # type: ignore[attr-defined]
+_REVISION_TABLE: Any = t.NoteRevision.__table__  # type: ignore[attr-defined]
 # The fields a revision snapshots and an undo restores.
 _VIEW_COLUMNS = (
     "id",
@@ -315,4 +315,3 @@ def _tags_of(
     for note_id, code_id, slug, observer in session.exec(query.order_by(col(t.Code.position))):
         found.setdefault(note_id, []).append(TagView(code_id, slug, observer))
     return {key: tuple(value) for key, value in found.items()}
-

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from samverkan.domain.errors import UserError
@@ -37,6 +38,8 @@ class WriteQueue:
     def __init__(self, post: Post) -> None:
         self._post = post
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        # Jobs submitted whose result has not yet been handled on the UI thread.
+        self._unfinished = 0
         self._thread = threading.Thread(target=self._loop, name="samverkan-writes", daemon=True)
         self._thread.start()
 
@@ -46,10 +49,20 @@ class WriteQueue:
         done: Callable[[Any], None],
         failed: Callable[[str], None],
     ) -> None:
-        self._jobs.put(_Job(run, done, failed))
+        self._unfinished += 1
 
-    def pending(self) -> int:
-        return self._jobs.qsize()
+        def finish(handler: Callable[[Any], None]) -> Callable[[Any], None]:
+            def handle(value: Any) -> None:
+                self._unfinished -= 1
+                handler(value)
+
+            return handle
+
+        self._jobs.put(_Job(run, finish(done), finish(failed)))
+
+    def idle(self) -> bool:
+        """True when every submitted job has run and its result has been handled."""
+        return self._unfinished == 0
 
     def close(self, timeout: float = 10.0) -> None:
         """Finish the jobs already queued, then stop."""
@@ -68,8 +81,7 @@ class WriteQueue:
             try:
                 result = job.run()
             except UserError as exc:
-                message = str(exc)
-                self._post(lambda: job.failed(message))
+                self._post(partial(job.failed, str(exc)))
                 return
             except Exception as exc:  # a locked or failing database: retry, then report
                 if attempt + 1 < self.RETRIES:
@@ -78,7 +90,7 @@ class WriteQueue:
                 message = _("could not save to the database ({reason}); your text is kept").format(
                     reason=type(exc).__name__
                 )
-                self._post(lambda: job.failed(message))
+                self._post(partial(job.failed, message))
                 return
-            self._post(lambda: job.done(result))
+            self._post(partial(job.done, result))
             return

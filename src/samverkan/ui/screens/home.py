@@ -25,11 +25,41 @@ if TYPE_CHECKING:
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     BINDINGS = [
-        Binding("enter", "open_meeting", _("Open"), tooltip=_("Open the highlighted meeting to run it"), id="open-meeting"),
-        Binding("s", "setup", _("Attendance"), tooltip=_("Attendance, agenda and open action items of the meeting"), id="home-setup"),
-        Binding("o", "observe", _("Observe"), tooltip=_("Observe the highlighted meeting and tag remarks"), id="observe"),
-        Binding("e", "minutes", _("Minutes"), tooltip=_("Preview and save the meeting's minutes"), id="home-minutes"),
-        Binding("a", "analysis", _("Analysis"), tooltip=_("Analyse the project's meetings"), id="analysis"),
+        Binding(
+            "enter",
+            "open_meeting",
+            _("Open"),
+            tooltip=_("Open the highlighted meeting to run it"),
+            id="open-meeting",
+        ),
+        Binding(
+            "s",
+            "setup",
+            _("Attendance"),
+            tooltip=_("Attendance, agenda and open action items of the meeting"),
+            id="home-setup",
+        ),
+        Binding(
+            "o",
+            "observe",
+            _("Observe"),
+            tooltip=_("Observe the highlighted meeting and tag remarks"),
+            id="observe",
+        ),
+        Binding(
+            "e",
+            "minutes",
+            _("Minutes"),
+            tooltip=_("Preview and save the meeting's minutes"),
+            id="home-minutes",
+        ),
+        Binding(
+            "a",
+            "analysis",
+            _("Analysis"),
+            tooltip=_("Analyse the project's meetings"),
+            id="analysis",
+        ),
         Binding("r", "refresh", _("Refresh"), tooltip=_("Read the projects again"), id="refresh"),
         Binding(
             "tab", "app.focus_next", _("Next pane"), show=False, tooltip=_("Move to the next pane")
@@ -135,9 +165,7 @@ class HomeScreen(Screen[None]):
         option_list = self.query_one("#projects", OptionList)
         highlighted = option_list.highlighted
         option_list.clear_options()
-        option_list.add_options(
-            Option(f"{p.short}\n[dim]{p.name}[/]", id=p.id) for p in projects
-        )
+        option_list.add_options(Option(f"{p.short}\n[dim]{p.name}[/]", id=p.id) for p in projects)
         empty = not projects
         self.query_one("#panes").display = not empty
         self.query_one("#empty", Static).display = empty
@@ -154,7 +182,9 @@ class HomeScreen(Screen[None]):
             return
         if highlighted is None:
             # First view: the project where something has happened (the demo's recorded one).
-            busiest = max(range(len(projects)), key=lambda i: sum(m.notes for m in projects[i].meetings))
+            busiest = max(
+                range(len(projects)), key=lambda i: sum(m.notes for m in projects[i].meetings)
+            )
             highlighted = busiest
         option_list.highlighted = min(highlighted, len(projects) - 1)
         option_list.focus()

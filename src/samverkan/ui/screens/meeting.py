@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from samverkan.domain.clock import ClockEvent, ClockState, format_duration, replay
@@ -40,16 +39,8 @@ from samverkan.ui.widgets.phase_bar import PhaseBar
 from samverkan.ui.writer import WriteQueue
 
 if TYPE_CHECKING:
-    from samverkan.ui.app import SamverkanApp
+    pass
 
-KIND_KEYS = {
-    NoteKind.NOTE: "n",
-    NoteKind.DECISION: "b",
-    NoteKind.ACTION: "a",
-    NoteKind.QUESTION: "f",
-    NoteKind.QUOTE: "c",
-    NoteKind.OBSERVATION: "o",
-}
 KIND_MARKS = {
     NoteKind.NOTE: "·",
     NoteKind.DECISION: "B",
@@ -74,21 +65,97 @@ def _floor_bindings() -> list[Binding]:
     ]
 
 
-class MeetingScreen(MeetingActions, Screen[None]):
+class MeetingScreen(MeetingActions):
     CSS_PATH = "meeting.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "start_pause", _("Start/pause"), tooltip=_("Start, pause or resume the meeting clock"), id="start-pause"),
-        Binding("ctrl+n", "phase(1)", _("Next phase"), tooltip=_("Move to the next phase"), id="next-phase"),
-        Binding("ctrl+b", "phase(-1)", _("Prev. phase"), tooltip=_("Move back to the previous phase"), id="prev-phase"),
-        Binding("ctrl+o", "pick_speaker", _("Speaker"), tooltip=_("Choose the speaking organisation (then one key)"), id="speaker"),
-        Binding("ctrl+t", "pick_kind", _("Kind"), tooltip=_("Choose the kind of the next note (then one key)"), id="kind"),
-        Binding("ctrl+z", "undo", _("Undo"), tooltip=_("Undo the last add, edit, delete or tick"), id="undo"),
-        Binding("up", "to_notes", _("Notes"), show=False, tooltip=_("Move from the input to the notes"), id="to-notes"),
-        Binding("ctrl+g", "setup", _("Attendance"), tooltip=_("Attendance, agenda and open action items"), id="setup"),
-        Binding("f10", "close_meeting", _("Close"), tooltip=_("Close the meeting (or reopen a closed one)"), id="close"),
-        Binding("f12", "minutes", _("Minutes"), show=False, tooltip=_("Preview and save the minutes"), id="minutes"),
-        Binding("ctrl+a", "toggle_phases", _("All phases"), show=False, tooltip=_("Show the notes of all phases or only the current one"), id="all-phases"),
-        Binding("escape", "back", _("Back"), show=False, tooltip=_("Cancel editing, or leave the meeting"), id="back"),
+        Binding(
+            "ctrl+s",
+            "start_pause",
+            _("Start/pause"),
+            tooltip=_("Start, pause or resume the meeting clock"),
+            id="start-pause",
+        ),
+        Binding(
+            "ctrl+n",
+            "phase(1)",
+            _("Next phase"),
+            tooltip=_("Move to the next phase"),
+            id="next-phase",
+        ),
+        Binding(
+            "ctrl+b",
+            "phase(-1)",
+            _("Prev. phase"),
+            tooltip=_("Move back to the previous phase"),
+            id="prev-phase",
+        ),
+        Binding(
+            "ctrl+o",
+            "pick_speaker",
+            _("Speaker"),
+            tooltip=_("Choose the speaking organisation (then one key)"),
+            id="speaker",
+        ),
+        Binding(
+            "ctrl+t",
+            "pick_kind",
+            _("Kind"),
+            tooltip=_("Choose the kind of the next note (then one key)"),
+            id="kind",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo",
+            _("Undo"),
+            tooltip=_("Undo the last add, edit, delete or tick"),
+            id="undo",
+        ),
+        Binding(
+            "up",
+            "to_notes",
+            _("Notes"),
+            show=False,
+            tooltip=_("Move from the input to the notes"),
+            id="to-notes",
+        ),
+        Binding(
+            "ctrl+g",
+            "setup",
+            _("Attendance"),
+            tooltip=_("Attendance, agenda and open action items"),
+            id="setup",
+        ),
+        Binding(
+            "f10",
+            "close_meeting",
+            _("Close"),
+            tooltip=_("Close the meeting (or reopen a closed one)"),
+            id="close",
+        ),
+        Binding(
+            "f12",
+            "minutes",
+            _("Minutes"),
+            show=False,
+            tooltip=_("Preview and save the minutes"),
+            id="minutes",
+        ),
+        Binding(
+            "ctrl+a",
+            "toggle_phases",
+            _("All phases"),
+            show=False,
+            tooltip=_("Show the notes of all phases or only the current one"),
+            id="all-phases",
+        ),
+        Binding(
+            "escape",
+            "back",
+            _("Back"),
+            show=False,
+            tooltip=_("Cancel editing, or leave the meeting"),
+            id="back",
+        ),
         *_floor_bindings(),
     ]
 
@@ -109,13 +176,6 @@ class MeetingScreen(MeetingActions, Screen[None]):
         self.undo_stack: list[tuple[str, int | None]] = []
         self.writes: WriteQueue | None = None
 
-    @property
-    def samverkan(self) -> SamverkanApp:
-        from samverkan.ui.app import SamverkanApp
-
-        assert isinstance(self.app, SamverkanApp)
-        return self.app
-
     # ------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
@@ -124,14 +184,19 @@ class MeetingScreen(MeetingActions, Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield Static("", id="prompts")
-                yield MeetingNoteStream(self._format_note, id="notes", empty_text=_("No notes yet in this phase."))
+                yield MeetingNoteStream(
+                    self._format_note, id="notes", empty_text=_("No notes yet in this phase.")
+                )
                 yield Static("", id="note-detail")
             with VerticalScroll(id="side"):
                 yield ParticipationPanel(id="participation")
                 yield Static("", id="side-extra")
         with Horizontal(id="composer"):
             yield Static("", id="composer-label")
-            yield Input(id="note-input", placeholder=_("Type a note, Enter saves · @ORG speaker · b: decision · a: action"))
+            yield Input(
+                id="note-input",
+                placeholder=_("Type a note, Enter saves · @ORG speaker · b: decision · a: action"),
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -156,7 +221,9 @@ class MeetingScreen(MeetingActions, Screen[None]):
             return
         self.app.call_from_thread(self._loaded, meeting, notes, events)
 
-    def _loaded(self, meeting: MeetingView, notes: list[NoteView], events: list[ClockEvent]) -> None:
+    def _loaded(
+        self, meeting: MeetingView, notes: list[NoteView], events: list[ClockEvent]
+    ) -> None:
         self.meeting = meeting
         self.notes = {n.id: n for n in notes}
         self.events = events
@@ -255,11 +322,15 @@ class MeetingScreen(MeetingActions, Screen[None]):
         text.append(f"{format_duration(note.offset_seconds):>7} ", style="dim")
         text.append(f"{(org.short if org else '—'):<4} ", style="bold")
         mark = KIND_MARKS.get(note.kind, "·")
-        style = {"B": "bold green", "Å": "bold magenta", "?": "bold cyan", "”": "italic"}.get(mark, "")
+        style = {"B": "bold green", "Å": "bold magenta", "?": "bold cyan", "”": "italic"}.get(
+            mark, ""
+        )
         text.append(f"{mark} ", style=style or "dim")
         if note.kind == NoteKind.ACTION:
             text.append("☑ " if note.done else "☐ ", style="magenta")
-        text.append(note.text.replace("\n", " ⏎ "), style="italic" if note.kind == NoteKind.QUOTE else "")
+        text.append(
+            note.text.replace("\n", " ⏎ "), style="italic" if note.kind == NoteKind.QUOTE else ""
+        )
         if note.tags:
             text.append("  #" + " #".join(sorted({t.slug for t in note.tags})), style="dim cyan")
         return text
@@ -345,7 +416,9 @@ class MeetingScreen(MeetingActions, Screen[None]):
             kind=kind,
             organisation_id=self.speaker.id if self.speaker else None,
             phase_id=self.state.phase_id,
-            owner_organisation_id=parsed.owner_organisation.id if parsed.owner_organisation else None,
+            owner_organisation_id=parsed.owner_organisation.id
+            if parsed.owner_organisation
+            else None,
             owner_person_id=parsed.owner_person.id if parsed.owner_person else None,
             due=parsed.due,
         )
@@ -365,7 +438,7 @@ class MeetingScreen(MeetingActions, Screen[None]):
         stream = self.query_one("#notes", NoteStream)
         if note.deleted:
             del self.notes[note.id]
-            stream.remove(note.id)
+            stream.remove_note(note.id)
         else:
             self.notes[note.id] = note
             stream.upsert(note)
@@ -388,7 +461,10 @@ class MeetingScreen(MeetingActions, Screen[None]):
         if self.meeting is None or "@" not in event.value:
             return
         candidates = complete_mention(
-            event.value, event.input.cursor_position, self.meeting.organisations, self.meeting.people
+            event.value,
+            event.input.cursor_position,
+            self.meeting.organisations,
+            self.meeting.people,
         )
         if candidates:
             self.query_one("#note-detail", Static).update(
@@ -404,9 +480,13 @@ class MeetingScreen(MeetingActions, Screen[None]):
         if not note_input.has_focus or "@" not in note_input.value:
             return
         value, cursor = note_input.value, note_input.cursor_position
-        candidates = complete_mention(value, cursor, self.meeting.organisations, self.meeting.people)
+        candidates = complete_mention(
+            value, cursor, self.meeting.organisations, self.meeting.people
+        )
         if not candidates:
             return
-        note_input.value, note_input.cursor_position = apply_completion(value, cursor, candidates[0])
+        note_input.value, note_input.cursor_position = apply_completion(
+            value, cursor, candidates[0]
+        )
         event.prevent_default()
         event.stop()

@@ -11,39 +11,135 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Input
 
-from samverkan.domain.clock import ClockEvent
+from samverkan.domain.clock import ClockEvent, ClockState
 from samverkan.domain.labels import kind_label
-from samverkan.domain.model import MeetingStatus, MeetingView, NoteKind, NoteView
+from samverkan.domain.model import (
+    MeetingStatus,
+    MeetingView,
+    NoteKind,
+    NoteView,
+    OrganisationView,
+)
 from samverkan.i18n import _
 from samverkan.ui.dialogs.confirm import ConfirmDialog
 from samverkan.ui.dialogs.picker import Choice, PickerDialog
 from samverkan.ui.widgets.note_stream import NoteStream
+from samverkan.ui.writer import WriteQueue
 
 if TYPE_CHECKING:
-    from samverkan.ui.screens.meeting import MeetingScreen
+    from samverkan.ui.app import SamverkanApp
 
-    _Base = MeetingScreen
-else:
-    _Base = object
+KIND_KEYS = {
+    NoteKind.NOTE: "n",
+    NoteKind.DECISION: "b",
+    NoteKind.ACTION: "a",
+    NoteKind.QUESTION: "f",
+    NoteKind.QUOTE: "c",
+    NoteKind.OBSERVATION: "o",
+}
 
 
 class MeetingNoteStream(NoteStream):
     """The meeting's notes, with the keys that act on the selected one."""
 
     BINDINGS = [
-        Binding("e", "screen.edit_note", _("Edit"), tooltip=_("Edit the selected note in the input"), id="edit-note"),
-        Binding("d,delete", "screen.delete_note", _("Delete"), tooltip=_("Delete the selected note (ctrl+z undoes)"), id="delete-note"),
-        Binding("x", "screen.toggle_done", _("Done"), tooltip=_("Tick the selected action item done or open"), id="toggle-done"),
-        Binding("o", "screen.filter_org", _("Filter org"), tooltip=_("Show only one organisation's notes"), id="filter-org"),
-        Binding("k", "screen.filter_kind", _("Filter kind"), tooltip=_("Show only one kind of note"), id="filter-kind"),
-        Binding("a", "screen.toggle_phases", _("All phases"), tooltip=_("Show the notes of all phases or only the current one"), id="stream-all-phases"),
-        Binding("escape,i", "screen.to_input", _("Write"), tooltip=_("Back to the note input"), id="to-input"),
+        Binding(
+            "e",
+            "screen.edit_note",
+            _("Edit"),
+            tooltip=_("Edit the selected note in the input"),
+            id="edit-note",
+        ),
+        Binding(
+            "d,delete",
+            "screen.delete_note",
+            _("Delete"),
+            tooltip=_("Delete the selected note (ctrl+z undoes)"),
+            id="delete-note",
+        ),
+        Binding(
+            "x",
+            "screen.toggle_done",
+            _("Done"),
+            tooltip=_("Tick the selected action item done or open"),
+            id="toggle-done",
+        ),
+        Binding(
+            "o",
+            "screen.filter_org",
+            _("Filter org"),
+            tooltip=_("Show only one organisation's notes"),
+            id="filter-org",
+        ),
+        Binding(
+            "k",
+            "screen.filter_kind",
+            _("Filter kind"),
+            tooltip=_("Show only one kind of note"),
+            id="filter-kind",
+        ),
+        Binding(
+            "a",
+            "screen.toggle_phases",
+            _("All phases"),
+            tooltip=_("Show the notes of all phases or only the current one"),
+            id="stream-all-phases",
+        ),
+        Binding(
+            "escape,i",
+            "screen.to_input",
+            _("Write"),
+            tooltip=_("Back to the note input"),
+            id="to-input",
+        ),
     ]
 
 
-class MeetingActions(_Base):
+class MeetingActions(Screen[None]):
+    """The actions; the state and painting they use are the meeting screen's."""
+
+    meeting_id: str
+    meeting: MeetingView | None
+    notes: dict[str, NoteView]
+    events: list[ClockEvent]
+    state: ClockState
+    speaker: OrganisationView | None
+    kind: NoteKind
+    editing: NoteView | None
+    all_phases: bool
+    org_filter: str | None
+    kind_filter: NoteKind | None
+    undo_stack: list[tuple[str, int | None]]
+    writes: WriteQueue | None
+
+    @property
+    def samverkan(self) -> SamverkanApp:
+        from samverkan.ui.app import SamverkanApp
+
+        assert isinstance(self.app, SamverkanApp)
+        return self.app
+
+    # Painting lives in meeting.py.
+    def _tick(self) -> None:
+        raise NotImplementedError
+
+    def _apply_filter(self) -> None:
+        raise NotImplementedError
+
+    def _refresh_all(self) -> None:
+        raise NotImplementedError
+
+    def _paint_composer(self) -> None:
+        raise NotImplementedError
+
+    def _saved(self, note: NoteView, undo: tuple[str, int | None] | None) -> None:
+        raise NotImplementedError
+
+    def load(self) -> object:
+        raise NotImplementedError
     # ------------------------------------------------------------ clock and phases
 
     def _queue_clock(self, call: Callable[[], Any], *, reload_meeting: bool = False) -> None:
@@ -119,8 +215,6 @@ class MeetingActions(_Base):
         self.app.push_screen(PickerDialog(_("Who is speaking?"), choices), chosen)
 
     def action_pick_kind(self) -> None:
-        from samverkan.ui.screens.meeting import KIND_KEYS
-
         choices = [Choice(key, kind_label(kind), str(kind)) for kind, key in KIND_KEYS.items()]
 
         def chosen(choice: Choice | None) -> None:
@@ -146,8 +240,6 @@ class MeetingActions(_Base):
         self.app.push_screen(PickerDialog(_("Show the notes of"), choices), chosen)
 
     def action_filter_kind(self) -> None:
-        from samverkan.ui.screens.meeting import KIND_KEYS
-
         choices = [Choice("0", _("all kinds"), None)] + [
             Choice(key, kind_label(kind), str(kind)) for kind, key in KIND_KEYS.items()
         ]
@@ -162,12 +254,15 @@ class MeetingActions(_Base):
     def action_toggle_phases(self) -> None:
         self.all_phases = not self.all_phases
         self._apply_filter()
-        self.notify(_("Showing all phases.") if self.all_phases else _("Showing the current phase."))
+        self.notify(
+            _("Showing all phases.") if self.all_phases else _("Showing the current phase.")
+        )
 
     # ------------------------------------------------------------ the selected note
 
     def _selected(self) -> NoteView | None:
-        return self.query_one("#notes", NoteStream).highlighted_note
+        note: NoteView | None = self.query_one("#notes", NoteStream).highlighted_note
+        return note
 
     def action_to_notes(self) -> None:
         stream = self.query_one("#notes", NoteStream)
@@ -219,8 +314,10 @@ class MeetingActions(_Base):
             return
         note_id, revision = self.undo_stack.pop()
         notes = self.samverkan.services.notes
-        run = (lambda: notes.delete(note_id)) if revision is None else (
-            lambda: notes.restore(note_id, revision)
+        run = (
+            (lambda: notes.delete(note_id))
+            if revision is None
+            else (lambda: notes.restore(note_id, revision))
         )
         self.writes.submit(run, lambda saved: self._saved(saved, None), self.samverkan.show_error)
 
@@ -243,7 +340,10 @@ class MeetingActions(_Base):
     def action_setup(self) -> None:
         from samverkan.ui.screens.setup import MeetingSetupScreen
 
-        self.app.push_screen(MeetingSetupScreen(self.meeting_id), lambda _result: self.load())
+        def back(_result: None) -> None:
+            self.load()  # attendance or people may have changed
+
+        self.app.push_screen(MeetingSetupScreen(self.meeting_id), back)
 
     def action_minutes(self) -> None:
         try:
@@ -263,9 +363,11 @@ class MeetingActions(_Base):
             )
             self.app.push_screen(
                 question,
-                lambda yes: self._queue_clock(lambda: meetings.reopen(mid), reload_meeting=True)
-                if yes
-                else None,
+                lambda yes: (
+                    self._queue_clock(lambda: meetings.reopen(mid), reload_meeting=True)
+                    if yes
+                    else None
+                ),
             )
             return
         from samverkan.ui.screens.meeting_summary import close_summary
@@ -281,7 +383,7 @@ class MeetingActions(_Base):
         )
         self.app.push_screen(
             question,
-            lambda yes: self._queue_clock(lambda: meetings.close(mid), reload_meeting=True)
-            if yes
-            else None,
+            lambda yes: (
+                self._queue_clock(lambda: meetings.close(mid), reload_meeting=True) if yes else None
+            ),
         )

@@ -35,12 +35,44 @@ class _Row:
 class MeetingSetupScreen(Screen[None]):
     CSS_PATH = "setup.tcss"
     BINDINGS = [
-        Binding("space", "toggle_present", _("Present"), tooltip=_("Mark the highlighted organisation or person present or absent"), id="toggle-present"),
-        Binding("p", "add_person", _("Add person"), tooltip=_("Add a participant to the highlighted organisation"), id="add-person"),
-        Binding("x", "toggle_done", _("Done"), tooltip=_("Tick the highlighted earlier action item done"), id="action-done"),
-        Binding("c", "carry", _("Carry on"), tooltip=_("Keep the action item open with a new due date"), id="action-carry"),
-        Binding("ctrl+s", "start", _("Start meeting"), tooltip=_("Start the meeting and go to the meeting screen"), id="start-meeting"),
-        Binding("escape", "back", _("Back"), tooltip=_("Back to the previous screen"), id="setup-back"),
+        Binding(
+            "space",
+            "toggle_present",
+            _("Present"),
+            tooltip=_("Mark the highlighted organisation or person present or absent"),
+            id="toggle-present",
+        ),
+        Binding(
+            "p",
+            "add_person",
+            _("Add person"),
+            tooltip=_("Add a participant to the highlighted organisation"),
+            id="add-person",
+        ),
+        Binding(
+            "x",
+            "toggle_done",
+            _("Done"),
+            tooltip=_("Tick the highlighted earlier action item done"),
+            id="action-done",
+        ),
+        Binding(
+            "c",
+            "carry",
+            _("Carry on"),
+            tooltip=_("Keep the action item open with a new due date"),
+            id="action-carry",
+        ),
+        Binding(
+            "ctrl+s",
+            "start",
+            _("Start meeting"),
+            tooltip=_("Start the meeting and go to the meeting screen"),
+            id="start-meeting",
+        ),
+        Binding(
+            "escape", "back", _("Back"), tooltip=_("Back to the previous screen"), id="setup-back"
+        ),
     ]
 
     def __init__(self, meeting_id: str) -> None:
@@ -112,7 +144,9 @@ class MeetingSetupScreen(Screen[None]):
             mark = "☑" if self.present.get(row, False) else "☐"
             if row.person_id is None:
                 org = self.meeting.organisation(row.organisation_id)
-                label = Text(f"{mark} {org.short if org else ''}  {org.name if org else ''}", style="bold")
+                label = Text(
+                    f"{mark} {org.short if org else ''}  {org.name if org else ''}", style="bold"
+                )
             else:
                 label = Text(f"    {mark} {people[row.person_id].name}")
             attendance.add_option(Option(label))
@@ -124,8 +158,15 @@ class MeetingSetupScreen(Screen[None]):
             return
         text = Text()
         summary = self.meeting.summary
-        when = " ".join(x for x in (summary.date.isoformat() if summary.date else "", summary.start or "") if x)
-        text.append(f"{when} · {summary.place} · " + _("host: {host}").format(host=summary.host_name) + "\n\n", style="dim")
+        when = " ".join(
+            x for x in (summary.date.isoformat() if summary.date else "", summary.start or "") if x
+        )
+        text.append(
+            f"{when} · {summary.place} · "
+            + _("host: {host}").format(host=summary.host_name)
+            + "\n\n",
+            style="dim",
+        )
         for position, phase in enumerate(self.meeting.phases, start=1):
             text.append(f"{position}. {phase_title(phase)}\n", style="bold")
             for prompt in phase.prompts:
@@ -143,7 +184,11 @@ class MeetingSetupScreen(Screen[None]):
             due = f" · {note.due.isoformat()}" if note.due else ""
             options.add_option(Option(f"{mark} {note.text} ({owner.short if owner else '—'}{due})"))
         if not self.actions:
-            options.add_option(Option(Text(_("None: every earlier action item is done."), style="dim"), disabled=True))
+            options.add_option(
+                Option(
+                    Text(_("None: every earlier action item is done."), style="dim"), disabled=True
+                )
+            )
 
     # ------------------------------------------------------------ actions
 
@@ -190,7 +235,8 @@ class MeetingSetupScreen(Screen[None]):
                 self._add_person(row.organisation_id, name)
 
         self.app.push_screen(
-            TextInputDialog(_("New participant from {org}").format(org=org.name if org else "")), added
+            TextInputDialog(_("New participant from {org}").format(org=org.name if org else "")),
+            added,
         )
 
     @work(thread=True, group="setup-write")
@@ -245,7 +291,10 @@ class MeetingSetupScreen(Screen[None]):
             self._carry(note, due)
 
         self.app.push_screen(
-            TextInputDialog(_("Carry on with a new due date"), placeholder=_("e.g. 2018-09-01, vecka 36")), chosen
+            TextInputDialog(
+                _("Carry on with a new due date"), placeholder=_("e.g. 2018-09-01, vecka 36")
+            ),
+            chosen,
         )
 
     @work(thread=True, group="setup-write")
@@ -261,7 +310,9 @@ class MeetingSetupScreen(Screen[None]):
         if self.meeting is None:
             return
         if self.meeting.summary.status == MeetingStatus.CLOSED:
-            self.samverkan.show_error(_("The meeting is closed; reopen it on the meeting screen (F10)."))
+            self.samverkan.show_error(
+                _("The meeting is closed; reopen it on the meeting screen (F10).")
+            )
             return
         self._start()
 

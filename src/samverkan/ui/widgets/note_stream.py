@@ -138,7 +138,7 @@ class NoteStream(ScrollView, can_focus=True):
         self._all[position] = note
         self._refilter(keep.id if keep else None)
 
-    def remove(self, note_id: str) -> None:
+    def remove_note(self, note_id: str) -> None:
         position = self._index.pop(note_id, None)
         if position is None:
             return

@@ -76,7 +76,9 @@ class PhaseBar(Static):
             if following
             else Text(_("Last phase — F10 closes the meeting"), style="dim")
         )
-        marker = Text(_("⏸ PAUSED — ctrl+s resumes"), style="bold reverse") if state.paused else Text("")
+        marker = (
+            Text(_("⏸ PAUSED — ctrl+s resumes"), style="bold reverse") if state.paused else Text("")
+        )
         grid.add_row(next_text, marker)
         return grid
 
@@ -97,6 +99,6 @@ class PhaseBar(Static):
                 style="bold white on red",
             )
         else:
-            filled = int(round(min(share, 1) * 10))
+            filled = round(min(share, 1) * 10)
             text.append(" " + "█" * filled + "░" * (10 - filled), style=style or "green")
         return text

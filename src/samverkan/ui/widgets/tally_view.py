@@ -80,15 +80,15 @@ def render_tally(
         text.append(dimension.dimension, style="bold underline")
         text.append("  " + _("{count} remarks").format(count=dimension.total) + "\n", style="dim")
         for part in dimension.polarities:
-            text.append("  " + polarity_heading(part.polarity) + "\n", _POLARITY_STYLE[part.polarity])
+            text.append(
+                "  " + polarity_heading(part.polarity) + "\n", _POLARITY_STYLE[part.polarity]
+            )
             for code in part.codes:
                 _code(text, code, shorts, max_remarks)
     return text
 
 
-def _code(
-    text: Text, code: CodeTally, shorts: dict[str, str], max_remarks: int | None
-) -> None:
+def _code(text: Text, code: CodeTally, shorts: dict[str, str], max_remarks: int | None) -> None:
     orgs = ", ".join(
         f"{shorts.get(org or '', _('whole group')) if org else _('whole group')} {count}"
         for org, count in code.by_organisation

@@ -1,0 +1,202 @@
+"""The facilitator's flows, by keyboard, asserted on the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from samverkan.domain.clock import ManualClock
+from samverkan.domain.model import MeetingStatus, NoteKind
+from samverkan.services import Services
+from samverkan.ui.app import SamverkanApp
+from samverkan.ui.screens.meeting import MeetingScreen
+from samverkan.ui.screens.setup import MeetingSetupScreen
+from tests.ui.conftest import meeting_id
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every queued write has committed and been painted."""
+    app = pilot.app
+    for _ in range(300):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        writes = getattr(screen, "writes", None)
+        if writes is None or writes.idle():
+            await pilot.pause()
+            return
+    raise AssertionError("writes did not finish")
+
+
+async def type_note(pilot: Pilot[None], text: str) -> None:
+    note_input = pilot.app.screen.query_one("#note-input", Input)
+    note_input.focus()
+    note_input.value = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def open_running_meeting(pilot: Pilot[None], services: Services, ref: str) -> str:
+    mid = meeting_id(services, ref)
+    pilot.app.push_screen(MeetingSetupScreen(mid))
+    await settle(pilot)
+    await pilot.press("space")  # first organisation present
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MeetingScreen)
+    return mid
+
+
+async def test_setup_attendance_and_start(app: SamverkanApp, imported: Services) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = meeting_id(imported, "grupp-1/3")
+        app.push_screen(MeetingSetupScreen(mid))
+        await settle(pilot)
+        await pilot.press("down", "space")  # a person of the first organisation
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Ny Person"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+    meeting = imported.projects.meeting(mid)
+    assert meeting.summary.status == MeetingStatus.RUNNING
+    present = [a for a in meeting.attendance if a.present]
+    org = meeting.organisations[0]
+    assert any(a.organisation_id == org.id and a.person_id is None for a in present)
+    assert any(a.person_id is not None for a in present)
+    assert any(p.name == "Ny Person" and p.organisation_id == org.id for p in meeting.people)
+    assert meeting.phases[0].started_at is not None
+
+
+async def test_notes_speaker_kinds_and_actions(
+    app: SamverkanApp, imported: Services, clock: ManualClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        clock.advance(65)
+        await type_note(pilot, "@SKE Vi har startat ett jobbspår med tre arbetsgivare")
+        clock.advance(5)
+        await type_note(pilot, "b: Vi provar en gemensam kartläggning")
+        clock.advance(5)
+        await type_note(pilot, "a: Ta fram en mall @AF senast 2018-10-01")
+        clock.advance(5)
+        await pilot.press("ctrl+t", "c")
+        await type_note(pilot, "Det sitter i väggarna")
+        clock.advance(5)
+        await pilot.press("ctrl+o", "2")  # the second organisation
+        await type_note(pilot, "Vi har inte kommit lika långt")
+    notes = imported.notes.notes(mid)
+    meeting = imported.projects.meeting(mid)
+    orgs = {o.short: o for o in meeting.organisations}
+    assert [n.kind for n in notes] == [
+        NoteKind.NOTE,
+        NoteKind.DECISION,
+        NoteKind.ACTION,
+        NoteKind.QUOTE,
+        NoteKind.NOTE,
+    ]
+    assert notes[0].text == "Vi har startat ett jobbspår med tre arbetsgivare"
+    assert [n.organisation_id for n in notes[:4]] == [orgs["SKE"].id] * 4
+    assert notes[4].organisation_id == meeting.organisations[1].id
+    action = notes[2]
+    assert action.text == "Ta fram en mall"
+    assert action.owner_organisation_id == orgs["AF"].id and action.due == date(2018, 10, 1)
+    assert all(n.phase_id == meeting.phases[0].id for n in notes)
+    assert notes[0].offset_seconds == 65
+    assert all(n.author == meeting.project.facilitator for n in notes)
+
+
+async def test_phases_pause_and_floor(app: SamverkanApp, imported: Services, clock: ManualClock) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        await pilot.press("f3")  # second organisation has the floor
+        await settle(pilot)
+        clock.advance(120)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await type_note(pilot, "En anteckning i fas två")
+        clock.advance(30)
+        await pilot.press("ctrl+s")  # pause
+        await settle(pilot)
+        clock.advance(600)
+        await pilot.press("ctrl+s")  # resume
+        await settle(pilot)
+        clock.advance(10)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+    meeting = imported.projects.meeting(mid)
+    state = imported.meetings.clock(mid, clock())
+    first, second = meeting.phases[0], meeting.phases[1]
+    assert state.phase_id == first.id
+    assert state.phase_elapsed(first.id) == 120
+    assert state.phase_elapsed(second.id) == 40  # the pause does not count
+    assert state.total == 160
+    org = meeting.organisations[1]
+    assert state.floor == org.id and state.floor_total(org.id) == 160
+    assert second.started_at is not None and second.ended_at is not None
+    note = imported.notes.notes(mid)[0]
+    assert note.phase_id == second.id and note.organisation_id == org.id
+
+
+async def test_edit_delete_and_undo(app: SamverkanApp, imported: Services) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        await type_note(pilot, "Första versionen")
+        await pilot.press("up", "e")
+        assert app.screen.query_one("#note-input", Input).value == "Första versionen"
+        await type_note(pilot, "Andra versionen")
+        note = imported.notes.notes(mid)[0]
+        assert note.text == "Andra versionen" and note.revision == 2
+        await pilot.press("up", "d")
+        await settle(pilot)
+        assert imported.notes.notes(mid) == []
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [n.text for n in imported.notes.notes(mid)] == ["Andra versionen"]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [n.text for n in imported.notes.notes(mid)] == ["Första versionen"]
+    history = imported.notes.history(note.id)
+    assert [h.action for h in history] == ["create", "edit", "delete", "undo", "undo"]
+
+
+async def test_close_makes_read_only_and_reopen(app: SamverkanApp, imported: Services) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        await type_note(pilot, "b: Vi ses i Umeå")
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert imported.projects.meeting(mid).summary.status == MeetingStatus.CLOSED
+        assert app.screen.query_one("#note-input", Input).disabled
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert imported.projects.meeting(mid).summary.status == MeetingStatus.RUNNING
+
+
+async def test_a_failed_write_keeps_the_text(
+    app: SamverkanApp, imported: Services, monkeypatch: object
+) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_running_meeting(pilot, imported, "grupp-1/3")
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen) and screen.writes is not None
+        monkeypatch.setattr(screen.writes, "RETRY_DELAY", 0.0)
+
+        def broken(*_args: object, **_kwargs: object) -> None:
+            raise OSError("disk I/O error")
+
+        monkeypatch.setattr(imported.notes, "add", broken)
+        await type_note(pilot, "Det här får inte försvinna")
+        assert screen.query_one("#note-input", Input).value == "Det här får inte försvinna"
