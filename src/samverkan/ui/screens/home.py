@@ -98,7 +98,8 @@ class HomeScreen(Screen[None]):
         table.add_column(_("Status"), key="status", width=8)
         table.add_column(_("Notes"), key="notes", width=5)
         table.add_column(_("Title"), key="title", width=20)
-        self.sub_title = str(self.samverkan.services.path)
+        # The file's name only: the full path is long; `samverkan list` and --db show it.
+        self.sub_title = self.samverkan.services.path.name
         self.load_projects()
 
     def action_refresh(self) -> None:

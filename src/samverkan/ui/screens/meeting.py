@@ -381,6 +381,7 @@ class MeetingScreen(MeetingActions):
             self.meeting.organisations,
             self.meeting.people,
             today=self.meeting.summary.date or self.samverkan.clock().date(),
+            default_kind=self.kind,
         )
         if parsed.problems:
             self.samverkan.show_error(parsed.problems[0])
@@ -415,6 +416,7 @@ class MeetingScreen(MeetingActions):
             text=parsed.text,
             kind=kind,
             organisation_id=self.speaker.id if self.speaker else None,
+            person_id=parsed.speaker_person.id if parsed.speaker_person else None,
             phase_id=self.state.phase_id,
             owner_organisation_id=parsed.owner_organisation.id
             if parsed.owner_organisation
