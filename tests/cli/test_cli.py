@@ -199,3 +199,14 @@ def test_demo_no_tui_builds_beside_the_users_database(
 def test_swedish_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(capsys, "--lang", "sv", "--db", str(tmp_path / "e.db"), "list")
     assert code == 0 and "inga" in out.lower()
+
+
+def test_run_unknown_meeting_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "s.db")
+    run(capsys, "--db", db, "import", str(GRUPP_1))
+    code, _out, err = run(capsys, "--db", db, "run", "grupp-1/9")
+    assert code == 1 and "grupp-1/9" in err and "samverkan list" in err
+    code, _out, err = run(capsys, "--db", db, "run", "grupp-1")
+    assert code == 1 and "PROJECT/NUMBER" in err

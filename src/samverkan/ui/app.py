@@ -35,9 +35,7 @@ class SamverkanApp(App[None]):
             tooltip=_("Show every key of this screen"),
             id="help",
         ),
-        Binding(
-            "ctrl+q", "quit", _("Quit"), tooltip=_("Quit samverkan"), id="quit", priority=True
-        ),
+        Binding("ctrl+q", "quit", _("Quit"), tooltip=_("Quit samverkan"), id="quit", priority=True),
     ]
 
     def __init__(
@@ -52,9 +50,19 @@ class SamverkanApp(App[None]):
         self.clock = clock
         # How often open screens look for other processes' changes (≤ 1 s budget).
         self.poll_seconds = poll_seconds
+        # (meeting id, planned?) to open on start, for `samverkan run REF`.
+        self.start_meeting: tuple[str, bool] | None = None
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        if self.start_meeting is not None:
+            from samverkan.ui.screens.meeting import MeetingScreen
+            from samverkan.ui.screens.setup import MeetingSetupScreen
+
+            meeting_id, planned = self.start_meeting
+            self.push_screen(
+                MeetingSetupScreen(meeting_id) if planned else MeetingScreen(meeting_id)
+            )
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
