@@ -195,7 +195,7 @@ class MeetingScreen(MeetingActions):
             yield Static("", id="composer-label")
             yield Input(
                 id="note-input",
-                placeholder=_("Type a note, Enter saves · @ORG speaker · b: decision · a: action"),
+                placeholder=self._placeholder(),
             )
         yield Footer()
 
@@ -232,10 +232,25 @@ class MeetingScreen(MeetingActions):
         self.state = replay(events, self.samverkan.clock())
         if self.speaker is None and self.state.floor:
             self.speaker = meeting.organisation(self.state.floor)
+        if meeting.summary.status == MeetingStatus.CLOSED:
+            self.all_phases = True  # reading a past meeting: all of it
         stream = self.query_one("#notes", NoteStream)
         stream.set_notes(notes)
         self._apply_filter()
         self._refresh_all()
+
+    @staticmethod
+    def _placeholder() -> str:
+        return _("Type a note, Enter saves · @ORG speaker · b: decision · a: action")
+
+    # Keys that steer a running meeting are hidden while it is closed.
+    _RUNNING_ONLY = frozenset({"start_pause", "phase", "pick_speaker", "pick_kind", "floor"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        closed = self.meeting is not None and self.meeting.summary.status == MeetingStatus.CLOSED
+        if closed and action in self._RUNNING_ONLY:
+            return False
+        return True
 
     # ------------------------------------------------------------ painting
 
@@ -273,14 +288,19 @@ class MeetingScreen(MeetingActions):
         self._paint_composer()
         self._paint_side_extra(phase.kind if phase else None)
         closed = self.meeting.summary.status == MeetingStatus.CLOSED
+        self.refresh_bindings()
         note_input = self.query_one("#note-input", Input)
+        was_disabled = note_input.disabled
         note_input.disabled = closed
-        if closed:
-            note_input.placeholder = _("The meeting is closed; F10 reopens it")
+        note_input.placeholder = (
+            _("The meeting is closed; F10 reopens it") if closed else self._placeholder()
+        )
+        if was_disabled and not closed:
+            note_input.focus()
 
     def _paint_side_extra(self, kind: PhaseKind | None) -> None:
         extra = self.query_one("#side-extra", Static)
-        if self.meeting is None or kind != PhaseKind.OBSERVATION:
+        if self.meeting is None or kind != PhaseKind.OBSERVATION or self.state.closed:
             extra.update(self._decisions_and_actions())
             return
         from samverkan.domain.tally import tally

@@ -61,7 +61,9 @@ class ParticipationPanel(Static):
                 f"{overall[org.id]} {format_duration(speaking_all)}",
             )
         footer = Text()
-        if silent:
+        if state.closed:
+            pass
+        elif silent:
             footer.append(_("Not heard in this phase: "), style="dim")
             footer.append(", ".join(silent), style="bold yellow")
         elif phase:
