@@ -20,7 +20,9 @@ FORETAG = SAMPLES / "foretag"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """No test may touch the real user's data, config or language."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("SAMVERKAN_HOME", str(home))

@@ -122,11 +122,24 @@ def _peek_lang(argv: list[str]) -> str | None:
     return None
 
 
+# Only these may create a database file where there is none; every other command
+# reads an existing one, and a mistyped --db must not leave an empty file behind.
+_CREATES_DATABASE = frozenset({"", "import", "demo"})
+
+
 def open_cli_services(args: argparse.Namespace, path: Path | None = None) -> Services:
     """The services on the database the user chose (``--db``, ``SAMVERKAN_DB``, default)."""
     from samverkan.services import open_services
 
-    return open_services(path or locations.database_path(args.db))
+    chosen = path or locations.database_path(args.db)
+    if not chosen.exists() and (args.command or "") not in _CREATES_DATABASE:
+        raise UserError(
+            _(
+                "there is no database at {path}; import a project first "
+                "(samverkan import FOLDER) or choose another with --db PATH"
+            ).format(path=chosen)
+        )
+    return open_services(chosen)
 
 
 # ------------------------------------------------------------------ commands

@@ -133,8 +133,19 @@ def test_import_refuses_everything_when_a_file_is_bad(
 def test_list_on_empty_database_says_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _err = run(capsys, "--db", str(tmp_path / "e.db"), "list")
+    from samverkan.services import open_services
+
+    path = tmp_path / "e.db"
+    open_services(path).close()
+    code, out, _err = run(capsys, "--db", str(path), "list")
     assert code == 0 and "samverkan import" in out and "samverkan demo" in out
+
+
+def test_a_mistyped_db_is_not_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "stavfel.db"
+    code, _out, err = run(capsys, "--db", str(path), "list")
+    assert code == 1 and str(path) in err and "samverkan import" in err
+    assert not path.exists()
 
 
 def test_db_from_environment(
@@ -197,6 +208,9 @@ def test_demo_no_tui_builds_beside_the_users_database(
 
 
 def test_swedish_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from samverkan.services import open_services
+
+    open_services(tmp_path / "e.db").close()
     code, out, _err = run(capsys, "--lang", "sv", "--db", str(tmp_path / "e.db"), "list")
     assert code == 0 and "inga" in out.lower()
 

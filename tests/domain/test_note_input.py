@@ -135,9 +135,12 @@ def test_a_prefix_with_nothing_after_it_has_no_text() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ['"Vi har inga pengar"', "”Vi har inga pengar”", "“Vi har inga pengar”", "«Vi har inga pengar»",
-     "»Vi har inga pengar»", "'Vi har inga pengar'", "’Vi har inga pengar’", '" Vi har inga pengar "'],
-)  # fmt: skip
+    [
+        *(f"{pair[0]}Vi har inga pengar{pair[1]}" for pair in ('""', "””", "“”", "«»", "»»", "''")),
+        "’Vi har inga pengar’",
+        '" Vi har inga pengar "',
+    ],
+)
 def test_a_line_wrapped_in_quotation_marks_is_a_quote_without_them(line: str) -> None:
     note = clean(line)
     assert (note.kind, note.text) == (NoteKind.QUOTE, "Vi har inga pengar")
@@ -490,7 +493,7 @@ def test_the_29th_of_february_finds_its_leap_year() -> None:
 
 
 def test_week_53_exists_only_in_some_years() -> None:
-    assert due_of("v53", date(2020, 6, 1)) == date(2020, 12, 31)
+    assert due_of("v53", date(2020, 6, 1)) == date(2021, 1, 1)  # week 53 of 2020 ends in 2021
     note = parse("å: Boka lokal v. 53")
     assert (note.due, note.text) == (None, "Boka lokal v. 53")
     assert note.problems == ("there is no week 53 in 2018",)
@@ -500,9 +503,7 @@ def test_week_53_exists_only_in_some_years() -> None:
 def test_a_date_that_does_not_exist_stays_and_is_reported(phrase: str) -> None:
     note = parse(f"å: Boka lokal {phrase}")
     assert (note.due, note.text) == (None, f"Boka lokal {phrase}")
-    assert note.problems == (
-        f"there is no date {phrase}; write e.g. 2018-09-01, 1/9 or 1 sep",
-    )
+    assert note.problems == (f"there is no date {phrase}; write e.g. 2018-09-01, 1/9 or 1 sep",)
 
 
 def test_the_date_phrase_is_cut_out_cleanly() -> None:
@@ -512,7 +513,10 @@ def test_the_date_phrase_is_cut_out_cleanly() -> None:
     assert text("å: Skicka rapporten senast fredag.") == "Skicka rapporten."
     assert text("å: Skicka (senast fredag) rapporten") == "Skicka rapporten"
     assert text("å: Senast fredag, skicka rapporten") == "skicka rapporten"
-    assert text("å: Skicka rapporten, senast fredag, till kansliet") == "Skicka rapporten, till kansliet"
+    assert (
+        text("å: Skicka rapporten, senast fredag, till kansliet")
+        == "Skicka rapporten, till kansliet"
+    )
     assert text("å: Skicka rapporten, senast fredag") == "Skicka rapporten"
 
 
@@ -548,7 +552,9 @@ def test_an_action_with_only_an_owner_and_a_date_has_no_text() -> None:
 def test_parse_due_reads_a_field_that_holds_only_a_date() -> None:
     assert parse_due(" på  fredag ", TODAY) == (date(2018, 6, 15), None)
     assert parse_due("", TODAY) == (None, None)
-    assert parse_due("31/2", TODAY)[1] == "there is no date 31/2; write e.g. 2018-09-01, 1/9 or 1 sep"
+    assert (
+        parse_due("31/2", TODAY)[1] == "there is no date 31/2; write e.g. 2018-09-01, 1/9 or 1 sep"
+    )
     assert parse_due("snart", TODAY) == (
         None,
         "snart is not a date; write e.g. 2018-09-01, 1/9, 1 sep or fredag",
@@ -568,7 +574,6 @@ def test_find_due_gives_the_span_of_the_phrase() -> None:
 def test_whitespace_is_tidied() -> None:
     note = clean("  b:   vi \t kör\n nu  ")
     assert note.text == "vi kör nu"
-    assert clean("   ").text == "" or True
     assert parse("   ").problems == (
         "the note has no text; write what was said, decided or is to be done",
     )
@@ -633,14 +638,20 @@ def test_a_last_name_offers_the_full_name() -> None:
 
 
 def test_after_a_quotation_mark_only_full_names_are_offered() -> None:
-    assert complete('@"an') == ['@"Anna Berg"', '@"Anna Lindqvist"', '@"Anna-Karin Ek"']
+    assert complete('@"an') == ['@"Anna Berg"', '@"Anna-Karin Ek"', '@"Anna Lindqvist"']
     assert complete('@"Anna L') == ['@"Anna Lindqvist"']
     assert complete("@”ek") == ['@"Anna-Karin Ek"']
 
 
 def test_completion_looks_at_the_word_before_the_cursor() -> None:
     assert complete("@sk och mer", 3) == ["@SKE"]
-    assert complete("@ske och mer", 2) == ["@SKE", "@SOD", "@Sara", '@"Per Sjöberg"', '@"Fredrik Sandberg"']
+    assert complete("@ske och mer", 2) == [
+        "@SKE",
+        "@SOD",
+        "@Sara",
+        '@"Per Sjöberg"',
+        '@"Fredrik Sandberg"',
+    ]
     assert complete("@AF och", 7) == []
     assert complete("@AF ", 4) == []
 
@@ -732,7 +743,7 @@ def test_no_line_makes_the_parser_raise(
     assert note.text == " ".join(note.text.split())
     assert all(isinstance(p, str) and p for p in note.problems)
     assert note.text or note.problems
-    if NoteKind.ACTION not in (note.kind, default_kind) or note.kind not in (None, NoteKind.ACTION):
+    if (note.kind or default_kind) is not NoteKind.ACTION:
         assert (note.due, note.owner_organisation, note.owner_person) == (None, None, None)
     candidates = complete_mention(line, cursor, organisations, people)
     assert all(c.startswith("@") for c in candidates)

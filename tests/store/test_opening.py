@@ -37,7 +37,9 @@ def test_foreign_keys_are_enforced(db_path: Path) -> None:
     database = open_database(db_path)
     try:
         with pytest.raises(IntegrityError), database.write() as session:
-            session.add(t.Organisation(id=new_id(), project_id="no-such-project", short="X", name="X"))
+            session.add(
+                t.Organisation(id=new_id(), project_id="no-such-project", short="X", name="X")
+            )
     finally:
         database.dispose()
 

@@ -10,10 +10,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from tests.conftest import GRUPP_1
 
 from samverkan.domain.model import MeetingStatus
 from samverkan.services import open_services
-from tests.conftest import GRUPP_1
 
 SCRIPT = textwrap.dedent(
     """
@@ -61,7 +61,7 @@ def test_kill_dash_nine_after_notes_loses_nothing(tmp_path: Path) -> None:
     try:
         assert process.stdout is not None
         line = ""
-        for line in process.stdout:  # noqa: B007
+        for line in process.stdout:
             if "READY" in line:
                 break
         assert "READY" in line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.ui.conftest import meeting_id
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -13,7 +14,6 @@ from samverkan.services import Services
 from samverkan.ui.app import SamverkanApp
 from samverkan.ui.screens.meeting import MeetingScreen
 from samverkan.ui.screens.setup import MeetingSetupScreen
-from tests.ui.conftest import meeting_id
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -111,7 +111,9 @@ async def test_notes_speaker_kinds_and_actions(
     assert all(n.author == meeting.project.facilitator for n in notes)
 
 
-async def test_phases_pause_and_floor(app: SamverkanApp, imported: Services, clock: ManualClock) -> None:
+async def test_phases_pause_and_floor(
+    app: SamverkanApp, imported: Services, clock: ManualClock
+) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         mid = await open_running_meeting(pilot, imported, "grupp-1/3")
         await pilot.press("f3")  # second organisation has the floor
@@ -200,3 +202,33 @@ async def test_a_failed_write_keeps_the_text(
         monkeypatch.setattr(imported.notes, "add", broken)
         await type_note(pilot, "Det här får inte försvinna")
         assert screen.query_one("#note-input", Input).value == "Det här får inte försvinna"
+
+
+async def test_a_busy_database_never_stalls_the_input(
+    app: SamverkanApp, imported: Services, db_path: object
+) -> None:
+    """Another process holds the write lock: Enter returns at once, the note lands later."""
+    import sqlite3
+    import time
+    from pathlib import Path
+
+    assert isinstance(db_path, Path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        blocker = sqlite3.connect(db_path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            note_input = app.screen.query_one("#note-input", Input)
+            note_input.value = "Skrivet medan någon annan skriver"
+            started = time.perf_counter()
+            await pilot.press("enter")
+            assert time.perf_counter() - started < 1.0
+            assert note_input.value == ""
+            await pilot.press("x", "y")  # still typing
+            assert note_input.value == "xy"
+            assert imported.notes.notes(mid) == []
+        finally:
+            blocker.execute("COMMIT")
+            blocker.close()
+        await settle(pilot)
+        assert [n.text for n in imported.notes.notes(mid)] == ["Skrivet medan någon annan skriver"]

@@ -50,7 +50,7 @@ def test_meeting_setup(snap_compare, demo_app) -> None:  # type: ignore[no-untyp
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 def test_meeting_running_with_notes(snap_compare, demo_app, size) -> None:  # type: ignore[no-untyped-def]
-    app, services, clock = demo_app
+    app, services, _clock = demo_app
     mid = services.projects.resolve_ref("grupp-1/2")
     # Reopen the recorded meeting at a fixed instant inside its discussion phase.
     services.meetings.reopen(mid)

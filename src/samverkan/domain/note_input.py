@@ -288,7 +288,7 @@ def complete_mention(
     found = mention_at(line, cursor)
     if found is None:
         return []
-    quoted = found[1][:1] in _QUOTES
+    quoted = found[1].startswith(tuple(_QUOTES))
     prefix = _fold(found[1][1:] if quoted else found[1])
     ranked: list[tuple[int, int, int, str]] = []
     for org in organisations:
@@ -320,7 +320,7 @@ def apply_completion(line: str, cursor: int, candidate: str) -> tuple[str, int]:
     at, typed = found
     cursor = max(0, min(cursor, len(line)))
     rest = line[cursor:]
-    if typed[:1] in _QUOTES and typed:
+    if typed.startswith(tuple(_QUOTES)):
         rest = rest[1:] if rest[:1] and rest[0] in _QUOTES else rest
     else:
         rest = re.sub(r"^[\w-]*", "", rest)

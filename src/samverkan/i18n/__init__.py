@@ -13,6 +13,7 @@ import locale
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 DOMAIN = "samverkan"
@@ -22,6 +23,11 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 _cache: dict[str, gettext.NullTranslations] = {}
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _current_lang = "en"
+# A rendering in another language (minutes in the project's language) sets this
+# for its own thread or task only; everything else keeps the interface language.
+_override: ContextVar[tuple[str, gettext.NullTranslations] | None] = ContextVar(
+    "samverkan_language", default=None
+)
 
 
 def _load(lang: str) -> gettext.NullTranslations:
@@ -39,26 +45,36 @@ def set_language(lang: str) -> None:
 
 
 def current_language() -> str:
-    return _current_lang
+    override = _override.get()
+    return override[0] if override else _current_lang
 
 
 @contextmanager
 def use_language(lang: str) -> Iterator[None]:
-    """Render one thing (minutes, a report) in another language, then go back."""
-    previous = _current_lang
-    set_language(lang)
+    """Render one thing (minutes, a report) in another language, then go back.
+
+    Only the calling thread (or task) switches: a worker rendering Swedish
+    minutes does not change the language of the screen meanwhile.
+    """
+    chosen = lang if lang in LANGUAGES else "en"
+    token = _override.set((chosen, _load(chosen)))
     try:
         yield
     finally:
-        set_language(previous)
+        _override.reset(token)
+
+
+def _translations() -> gettext.NullTranslations:
+    override = _override.get()
+    return override[1] if override else _current
 
 
 def _(message: str) -> str:
-    return _current.gettext(message)
+    return _translations().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _current.ngettext(singular, plural, n)
+    return _translations().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from samverkan.domain.clock import system_clock
 from samverkan.store.backup import backup_to
-from samverkan.store.engine import Database
+from samverkan.store.engine import Database, DatabaseBusy
 from samverkan.store.opening import open_database
 
 from .meetings import MeetingService
@@ -24,7 +24,7 @@ from .tags import TagService
 if TYPE_CHECKING:
     from .importing import ImportService
 
-__all__ = ["NoteDraft", "Services", "open_services"]
+__all__ = ["DatabaseBusy", "NoteDraft", "Services", "open_services"]
 
 
 class Services:

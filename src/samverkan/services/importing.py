@@ -35,8 +35,9 @@ class ImportRefused(UserError):
     def __init__(self, checks: list[FileCheck]) -> None:
         count = sum(len(c.problems) for c in checks)
         super().__init__(
-            _("nothing was imported: {count} problem(s) in the files; fix them and import again")
-            .format(count=count)
+            _(
+                "nothing was imported: {count} problem(s) in the files; fix them and import again"
+            ).format(count=count)
         )
         self.checks = checks
 
@@ -200,8 +201,12 @@ class ImportService:
                 row.retired = True
                 session.add(row)
                 updated += 1
-        action = "created" if created and not updated else "updated" if created or updated else (
-            "unchanged"
+        action = (
+            "created"
+            if created and not updated
+            else "updated"
+            if created or updated
+            else ("unchanged")
         )
         return ImportLine(
             action,
@@ -210,7 +215,9 @@ class ImportService:
             ),
         )
 
-    def _upsert_meeting(self, session: Session, project: ProjectSpec, agenda: AgendaSpec) -> ImportLine:
+    def _upsert_meeting(
+        self, session: Session, project: ProjectSpec, agenda: AgendaSpec
+    ) -> ImportLine:
         now = self._clock()
         ref = f"{project.short}/{agenda.number}"
         mid = meeting_id(project.short, agenda.number)

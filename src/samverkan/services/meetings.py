@@ -52,7 +52,9 @@ class MeetingService:
             session.add(meeting)
             self._log(session, meeting_id, EventKind.START)
             first = session.exec(
-                select(t.Phase).where(t.Phase.meeting_id == meeting_id).order_by(col(t.Phase.position))
+                select(t.Phase)
+                .where(t.Phase.meeting_id == meeting_id)
+                .order_by(col(t.Phase.position))
             ).first()
             if first is not None:
                 self._enter_phase(session, meeting_id, None, first)
@@ -78,7 +80,9 @@ class MeetingService:
             if not state.running or state.closed:
                 raise UserError(_("start the meeting before moving between phases"))
             phases = session.exec(
-                select(t.Phase).where(t.Phase.meeting_id == meeting_id).order_by(col(t.Phase.position))
+                select(t.Phase)
+                .where(t.Phase.meeting_id == meeting_id)
+                .order_by(col(t.Phase.position))
             ).all()
             ids = [p.id for p in phases]
             index = ids.index(state.phase_id) if state.phase_id in ids else -1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, literal_column, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -91,13 +91,22 @@ class NoteService:
 
     # ------------------------------------------------------------ writing
 
-    def add(self, meeting_id: str, draft: NoteDraft, *, author: str | None = None) -> NoteView:
+    def add(
+        self,
+        meeting_id: str,
+        draft: NoteDraft,
+        *,
+        author: str | None = None,
+        wait: bool = True,
+    ) -> NoteView:
+        """Commit a note. ``wait=False``: raise :class:`DatabaseBusy` at once if another
+        process is writing, so the caller can queue it instead of blocking."""
         text = draft.text.strip()
         if not text:
             raise UserError(_("the note is empty; type some text before pressing Enter"))
         now = self._clock()
         note_id = new_id()
-        with self._db.write() as session:
+        with self._db.write(wait=wait) as session:
             meeting = session.get(t.Meeting, meeting_id)
             if meeting is None:
                 raise UserError(_("the meeting no longer exists in this database"))
@@ -212,7 +221,8 @@ class NoteService:
         )
         if not include_deleted:
             query = query.where(table.c.deleted.is_(False))
-        query = query.order_by(table.c.created_at, table.c.id)
+        # rowid breaks ties in the order notes were written (ids are random).
+        query = query.order_by(table.c.created_at, literal_column("note.rowid"))
         with self._db.read() as session:
             rows = session.execute(query).all()
             tags = _tags_of(session, None, meeting_id=meeting_id)
@@ -274,7 +284,7 @@ class NoteService:
                     col(t.Note.done).is_(False),
                     col(t.Note.deleted).is_(False),
                 )
-                .order_by(col(t.Meeting.number), col(t.Note.created_at))
+                .order_by(col(t.Meeting.number), col(t.Note.created_at), text("note.rowid"))
             ).all()
             return [note_view(r) for r in rows]
 

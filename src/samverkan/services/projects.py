@@ -102,8 +102,9 @@ class ProjectService:
         short, _sep, number = ref.strip().rpartition("/")
         if not short or not number.isdigit():
             raise UserError(
-                _("{ref!r} is not a meeting reference; write it as PROJECT/NUMBER, e.g. grupp-1/2")
-                .format(ref=ref)
+                _(
+                    "{ref!r} is not a meeting reference; write it as PROJECT/NUMBER, e.g. grupp-1/2"
+                ).format(ref=ref)
             )
         with self._db.read() as session:
             meeting = session.exec(
@@ -113,8 +114,9 @@ class ProjectService:
             ).first()
             if meeting is None:
                 raise UserError(
-                    _("there is no meeting {ref}; run 'samverkan list' to see the meetings")
-                    .format(ref=ref)
+                    _("there is no meeting {ref}; run 'samverkan list' to see the meetings").format(
+                        ref=ref
+                    )
                 )
             return meeting.id
 
@@ -123,8 +125,9 @@ class ProjectService:
             row = session.exec(select(t.Project).where(t.Project.short == short)).first()
             if row is None:
                 raise UserError(
-                    _("there is no project {short}; run 'samverkan list' to see the projects")
-                    .format(short=short)
+                    _(
+                        "there is no project {short}; run 'samverkan list' to see the projects"
+                    ).format(short=short)
                 )
             return row.id
 

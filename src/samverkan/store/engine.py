@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
@@ -27,12 +28,23 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 _IMMEDIATE = "samverkan_immediate"
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+class DatabaseBusy(Exception):
+    """Another process holds the write lock right now (only from ``write(wait=False)``)."""
+
+
+def _pragmas(busy_timeout_ms: int) -> Any:
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        _on_connect(dbapi_connection, busy_timeout_ms)
+
+    return on_connect
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, busy_timeout_ms: int) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own
     # transaction handling would start deferred transactions behind our back).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -44,15 +56,15 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, pool_size: int = 4) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         poolclass=QueuePool,
-        pool_size=4,
+        pool_size=pool_size,
         max_overflow=8,
     )
-    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "connect", _pragmas(busy_timeout_ms))
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -68,6 +80,7 @@ class Database:
         self.path = path
         self.engine = engine
         self._writer = engine.execution_options(**{_IMMEDIATE: True})
+        self._nowait: Engine | None = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -75,9 +88,28 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+    def write(self, *, wait: bool = True) -> Iterator[Session]:
+        """One write transaction. ``wait=False`` raises :class:`DatabaseBusy` at
+        once instead of waiting when another process holds the write lock."""
+        if wait:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+            return
+        if self._nowait is None:
+            self._nowait = make_engine(self.path, busy_timeout_ms=0, pool_size=1).execution_options(
+                **{_IMMEDIATE: True}
+            )
+        with Session(self._nowait, expire_on_commit=False) as session:
+            transaction = session.begin()
+            try:
+                session.connection()  # BEGIN IMMEDIATE: takes the write lock or fails now
+            except OperationalError as exc:
+                transaction.rollback()
+                raise DatabaseBusy(str(exc)) from exc
+            with transaction:
+                yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._nowait is not None:
+            self._nowait.dispose()

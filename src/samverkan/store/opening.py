@@ -119,8 +119,9 @@ def open_database(path: Path) -> Database:
     tables, revision = _inspect(path) if path.exists() else (set(), None)
     if tables and revision is None:
         raise StoreError(
-            _("{path} is an SQLite file of another program and was left untouched; {way_out}")
-            .format(path=path, way_out=_way_out())
+            _(
+                "{path} is an SQLite file of another program and was left untouched; {way_out}"
+            ).format(path=path, way_out=_way_out())
         )
     if revision is not None and revision not in known_revisions():
         raise StoreError(

@@ -7,6 +7,7 @@ throw-away database and a fixed clock.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import datetime
 
@@ -54,6 +55,10 @@ class SamverkanApp(App[None]):
         self.start_meeting: tuple[str, bool] | None = None
 
     def on_mount(self) -> None:
+        # Writes run in a background thread; with Python's default 5 ms GIL switch
+        # interval a commit waits for the UI thread's next release, which alone
+        # would spend the 5 ms Enter→committed budget.
+        sys.setswitchinterval(0.0001)
         self.push_screen(HomeScreen())
         if self.start_meeting is not None:
             from samverkan.ui.screens.meeting import MeetingScreen
@@ -94,7 +99,8 @@ class SamverkanApp(App[None]):
 
     def show_error(self, message: str) -> None:
         """Errors are one sentence in a notification, never a traceback."""
-        self.notify(message, title=_("Error"), severity="error", timeout=8)
+        # No markup: a message may quote a path or the user's text with [brackets].
+        self.notify(message, title=_("Error"), severity="error", timeout=8, markup=False)
 
 
 def make_app(

@@ -60,6 +60,29 @@ class WriteQueue:
 
         self._jobs.put(_Job(run, finish(done), finish(failed)))
 
+    def now_or_queue(
+        self,
+        now: Callable[[], Any],
+        run: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[str], None],
+    ) -> None:
+        """Commit at once when nothing is queued and the database is free (a
+        millisecond, so Enter → committed stays in budget); otherwise queue ``run``
+        behind the rest, so a busy database never stalls the input."""
+        if self.idle():
+            try:
+                result = now()
+            except UserError as exc:  # DatabaseBusy is not one: it falls through to the queue
+                failed(str(exc))
+                return
+            except Exception:  # busy, locked, I/O: the queue retries and reports
+                pass
+            else:
+                done(result)
+                return
+        self.submit(run, done, failed)
+
     def idle(self) -> bool:
         """True when every submitted job has run and its result has been handled."""
         return self._unfinished == 0

@@ -29,12 +29,17 @@ from samverkan.domain.model import (
     OrganisationView,
     PhaseKind,
 )
-from samverkan.domain.note_input import apply_completion, complete_mention, parse_note
+from samverkan.domain.note_input import (
+    ParsedNote,
+    apply_completion,
+    complete_mention,
+    parse_note,
+)
 from samverkan.i18n import _
 from samverkan.services import NoteDraft
 from samverkan.ui.screens.meeting_actions import MeetingActions, MeetingNoteStream
 from samverkan.ui.widgets.note_stream import NoteStream
-from samverkan.ui.widgets.participation import ParticipationPanel
+from samverkan.ui.widgets.participation import ParticipationPanel, RemarkCounts
 from samverkan.ui.widgets.phase_bar import PhaseBar
 from samverkan.ui.writer import WriteQueue
 
@@ -164,6 +169,7 @@ class MeetingScreen(MeetingActions):
         self.meeting_id = meeting_id
         self.meeting: MeetingView | None = None
         self.notes: dict[str, NoteView] = {}
+        self.counts = RemarkCounts()
         self.events: list[ClockEvent] = []
         self.state = ClockState()
         self.speaker: OrganisationView | None = None
@@ -226,6 +232,7 @@ class MeetingScreen(MeetingActions):
     ) -> None:
         self.meeting = meeting
         self.notes = {n.id: n for n in notes}
+        self.counts = RemarkCounts(notes)
         self.events = events
         self.title = f"{meeting.summary.ref} · {meeting.summary.title}"
         self.sub_title = meeting.project.name
@@ -248,9 +255,7 @@ class MeetingScreen(MeetingActions):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         closed = self.meeting is not None and self.meeting.summary.status == MeetingStatus.CLOSED
-        if closed and action in self._RUNNING_ONLY:
-            return False
-        return True
+        return not (closed and action in self._RUNNING_ONLY)
 
     # ------------------------------------------------------------ painting
 
@@ -266,7 +271,7 @@ class MeetingScreen(MeetingActions):
         closed = self.meeting.summary.status == MeetingStatus.CLOSED
         self.query_one("#phase-bar", PhaseBar).show(self.meeting.phases, self.state, closed=closed)
         self.query_one("#participation", ParticipationPanel).show(
-            self.meeting.organisations, list(self.notes.values()), self.state
+            self.meeting.organisations, self.counts, self.state
         )
 
     def _refresh_all(self) -> None:
@@ -288,8 +293,9 @@ class MeetingScreen(MeetingActions):
         self._paint_composer()
         self._paint_side_extra(phase.kind if phase else None)
         closed = self.meeting.summary.status == MeetingStatus.CLOSED
-        self.refresh_bindings()
         note_input = self.query_one("#note-input", Input)
+        if note_input.disabled != closed:
+            self.refresh_bindings()  # the Footer recomposes: only when it changes
         was_disabled = note_input.disabled
         note_input.disabled = closed
         note_input.placeholder = (
@@ -315,13 +321,12 @@ class MeetingScreen(MeetingActions):
         extra.update(text if seen else Text(_("No tags yet."), style="dim"))
 
     def _decisions_and_actions(self) -> Text:
-        decisions = [n for n in self.notes.values() if n.kind == NoteKind.DECISION]
-        actions = [n for n in self.notes.values() if n.kind == NoteKind.ACTION]
+        kinds = self.counts.kinds
         text = Text()
-        text.append(_("Decisions: {n}").format(n=len(decisions)) + "\n", style="bold")
+        text.append(_("Decisions: {n}").format(n=kinds[NoteKind.DECISION]) + "\n", style="bold")
         text.append(
             _("Action items: {n} ({open} open)").format(
-                n=len(actions), open=sum(1 for a in actions if not a.done)
+                n=kinds[NoteKind.ACTION], open=self.counts.open_actions
             ),
             style="bold",
         )
@@ -409,29 +414,19 @@ class MeetingScreen(MeetingActions):
         if parsed.speaker is not None:
             self.speaker = parsed.speaker
         kind = parsed.kind or self.kind
-        event.input.value = ""
         editing, self.editing = self.editing, None
+        # Queue the write before repainting anything: Enter → committed is the budget.
+        if editing is not None:
+            self._queue_edit(editing, parsed, kind, line)
+        else:
+            self._queue_add(parsed, kind, line)
+        event.input.value = ""
         self.kind = NoteKind.NOTE
         self._paint_composer()
+
+    def _queue_add(self, parsed: ParsedNote, kind: NoteKind, line: str) -> None:
+        assert self.meeting is not None and self.writes is not None
         services = self.samverkan.services
-        if editing is not None:
-            changes: dict[str, object] = {"text": parsed.text, "kind": kind}
-            if parsed.speaker is not None:
-                changes["organisation_id"] = parsed.speaker.id
-            if kind == NoteKind.ACTION:
-                if parsed.owner_organisation is not None:
-                    changes["owner_organisation_id"] = parsed.owner_organisation.id
-                if parsed.owner_person is not None:
-                    changes["owner_person_id"] = parsed.owner_person.id
-                if parsed.due is not None:
-                    changes["due"] = parsed.due
-            before = editing.revision
-            self.writes.submit(
-                lambda: services.notes.edit(editing.id, **changes),
-                lambda note: self._saved(note, (editing.id, before)),
-                lambda message: self._failed(message, line),
-            )
-            return
         draft = NoteDraft(
             text=parsed.text,
             kind=kind,
@@ -445,9 +440,31 @@ class MeetingScreen(MeetingActions):
             due=parsed.due,
         )
         author = self.meeting.project.facilitator or services.notes.author
-        self.writes.submit(
-            lambda: services.notes.add(self.meeting_id, draft, author=author),
+        mid = self.meeting_id
+        self.writes.now_or_queue(
+            lambda: services.notes.add(mid, draft, author=author, wait=False),
+            lambda: services.notes.add(mid, draft, author=author),
             lambda note: self._saved(note, (note.id, None)),
+            lambda message: self._failed(message, line),
+        )
+
+    def _queue_edit(self, editing: NoteView, parsed: ParsedNote, kind: NoteKind, line: str) -> None:
+        assert self.writes is not None
+        services = self.samverkan.services
+        changes: dict[str, object] = {"text": parsed.text, "kind": kind}
+        if parsed.speaker is not None:
+            changes["organisation_id"] = parsed.speaker.id
+        if kind == NoteKind.ACTION:
+            if parsed.owner_organisation is not None:
+                changes["owner_organisation_id"] = parsed.owner_organisation.id
+            if parsed.owner_person is not None:
+                changes["owner_person_id"] = parsed.owner_person.id
+            if parsed.due is not None:
+                changes["due"] = parsed.due
+        before = editing.revision
+        self.writes.submit(
+            lambda: services.notes.edit(editing.id, **changes),
+            lambda note: self._saved(note, (editing.id, before)),
             lambda message: self._failed(message, line),
         )
 
@@ -458,8 +475,9 @@ class MeetingScreen(MeetingActions):
 
     def _show_note(self, note: NoteView) -> None:
         stream = self.query_one("#notes", NoteStream)
+        self.counts.put(note)
         if note.deleted:
-            del self.notes[note.id]
+            self.notes.pop(note.id, None)
             stream.remove_note(note.id)
         else:
             self.notes[note.id] = note

@@ -140,6 +140,7 @@ class MeetingActions(Screen[None]):
 
     def load(self) -> object:
         raise NotImplementedError
+
     # ------------------------------------------------------------ clock and phases
 
     def _queue_clock(self, call: Callable[[], Any], *, reload_meeting: bool = False) -> None:

@@ -1,22 +1,60 @@
-"""Who has spoken: remarks and speaking time per organisation, in the phase and in all."""
+"""Who has spoken: remarks and speaking time per organisation, in the phase and in all.
+
+Painted every second while a meeting runs, so it is plain Text (a Rich Table
+measures every cell on every paint) and the remark counts are kept by the
+screen as notes come and go rather than recounted from thousands of notes.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from samverkan.domain.clock import ClockState, format_duration
-from samverkan.domain.model import NoteView, OrganisationView
+from samverkan.domain.model import NoteKind, NoteView, OrganisationView
 from samverkan.i18n import _
 
 
 def floor_key(position: int) -> str | None:
     """F2 … F9 give the floor to the first eight organisations (F1 is help)."""
     return f"f{position + 2}" if position < 8 else None
+
+
+class RemarkCounts:
+    """Remarks per (phase, organisation) and per kind, updated note by note."""
+
+    def __init__(self, notes: Sequence[NoteView] = ()) -> None:
+        self._by_phase: Counter[tuple[str | None, str | None]] = Counter()
+        self.kinds: Counter[NoteKind] = Counter()
+        self.open_actions = 0
+        self._seen: dict[str, NoteView] = {}
+        for note in notes:
+            self.put(note)
+
+    def put(self, note: NoteView) -> None:
+        self.drop(note.id)
+        if note.deleted:
+            return
+        self._seen[note.id] = note
+        self._by_phase[(note.phase_id, note.organisation_id)] += 1
+        self.kinds[note.kind] += 1
+        self.open_actions += note.kind == NoteKind.ACTION and not note.done
+
+    def drop(self, note_id: str) -> None:
+        note = self._seen.pop(note_id, None)
+        if note is not None:
+            self._by_phase[(note.phase_id, note.organisation_id)] -= 1
+            self.kinds[note.kind] -= 1
+            self.open_actions -= note.kind == NoteKind.ACTION and not note.done
+
+    def in_phase(self, phase_id: str | None, organisation_id: str) -> int:
+        return self._by_phase[(phase_id, organisation_id)]
+
+    def overall(self, organisation_id: str) -> int:
+        return sum(n for (_phase, org), n in self._by_phase.items() if org == organisation_id)
 
 
 class ParticipationPanel(Static):
@@ -30,45 +68,32 @@ class ParticipationPanel(Static):
     def show(
         self,
         organisations: Sequence[OrganisationView],
-        notes: Sequence[NoteView],
+        counts: RemarkCounts,
         state: ClockState,
     ) -> None:
         phase = state.phase_id
-        in_phase = Counter(n.organisation_id for n in notes if n.phase_id == phase)
-        overall = Counter(n.organisation_id for n in notes)
-        table = Table(
-            box=None, padding=(0, 1, 0, 0), expand=True, show_edge=False, header_style="bold"
-        )
-        table.add_column("", no_wrap=True)
-        table.add_column(_("Org"), no_wrap=True)
-        table.add_column(_("Phase"), justify="right", no_wrap=True)
-        table.add_column(_("All"), justify="right", no_wrap=True)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{'':3} {_('Org'):<6}{_('Phase'):>9} {_('All'):>9}\n", style="bold")
         silent: list[str] = []
         for org in organisations:
-            key = floor_key(org.position) or ""
+            key = (floor_key(org.position) or "").upper()
+            in_phase = counts.in_phase(phase, org.id) if phase else 0
             speaking_phase = state.floor_total(org.id, phase) if phase else 0.0
-            speaking_all = state.floor_total(org.id)
             has_floor = state.floor == org.id
-            name = Text(org.short, style="bold reverse" if has_floor else "bold")
-            if has_floor:
-                name.append(" ▶")
-            if phase and not in_phase[org.id] and speaking_phase < 1:
+            if phase and not in_phase and speaking_phase < 1:
                 silent.append(org.short)
-            table.add_row(
-                Text(key.upper(), style="dim"),
-                name,
-                f"{in_phase[org.id]} {format_duration(speaking_phase)}",
-                f"{overall[org.id]} {format_duration(speaking_all)}",
-            )
-        footer = Text()
-        if state.closed:
+            text.append(f"{key:<3} ", style="dim")
+            text.append(f"{org.short[:4]:<4}", style="bold reverse" if has_floor else "bold")
+            text.append("▶ " if has_floor else "  ")
+            text.append(f"{in_phase:>2} {format_duration(speaking_phase):>6}")
+            overall = counts.overall(org.id)
+            text.append(f" {overall:>2} {format_duration(state.floor_total(org.id)):>6}\n")
+        if state.closed or not phase:
             pass
         elif silent:
-            footer.append(_("Not heard in this phase: "), style="dim")
-            footer.append(", ".join(silent), style="bold yellow")
-        elif phase:
-            footer.append(_("Everyone has been heard in this phase."), style="dim")
-        grid = Table.grid()
-        grid.add_row(table)
-        grid.add_row(footer)
-        self.update(grid)
+            text.append(_("Not heard in this phase: "), style="dim")
+            text.append(", ".join(silent), style="bold yellow")
+        else:
+            text.append(_("Everyone has been heard in this phase."), style="dim")
+        text.no_wrap = False
+        self.update(text)
