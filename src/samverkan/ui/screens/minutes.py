@@ -91,9 +91,13 @@ class MinutesScreen(Screen[None]):
         try:
             data = MinutesService(self.samverkan.services.database).load(self.meeting_id)
         except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+            self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self._loaded, data)
+
+    def _failed(self, message: str) -> None:
+        self.query_one(MarkdownViewer).loading = False
+        self._error(message)
 
     def _loaded(self, data: MinutesData) -> None:
         self.data = data

@@ -1,0 +1,203 @@
+"""Read everything the minutes of one meeting show, in one read transaction.
+
+One transaction, so the minutes are one consistent snapshot even while the
+facilitator keeps writing in another process (WAL readers see a fixed
+state). Notes and tags are read as plain rows rather than ORM objects: the
+export of a 10,000-note meeting must finish within a second, start-up
+included, and building ORM instances would cost most of that.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import literal_column, text
+from sqlmodel import Session, col, select
+
+from samverkan.domain.errors import UserError
+from samverkan.domain.minutes_data import EarlierAction, MinutesData
+from samverkan.domain.model import (
+    AttendanceView,
+    MeetingSummary,
+    MeetingView,
+    NoteKind,
+    NoteView,
+    TagView,
+)
+from samverkan.i18n import _
+from samverkan.services.meetings import _events
+from samverkan.services.projects import _note_counts, _project_summary, _summary
+from samverkan.store import tables as t
+from samverkan.store.converters import code_view, note_view, person_view, phase_view
+from samverkan.store.engine import Database
+
+
+class MinutesService:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def load(self, meeting_id: str) -> MinutesData:
+        with self._db.read() as session:
+            meeting = _meeting_view(session, meeting_id)
+            earlier = session.exec(
+                select(t.Note, t.Meeting.number)
+                .join(t.Meeting, col(t.Meeting.id) == col(t.Note.meeting_id))
+                .where(
+                    t.Meeting.project_id == meeting.project.id,
+                    t.Meeting.number < meeting.summary.number,
+                    t.Note.kind == NoteKind.ACTION.value,
+                    col(t.Note.done).is_(False),
+                    col(t.Note.deleted).is_(False),
+                )
+                .order_by(
+                    col(t.Meeting.number), col(t.Note.created_at), literal_column("note.rowid")
+                )
+            ).all()
+            return MinutesData(
+                meeting=meeting,
+                notes=_notes(session, meeting_id, meeting.project.id),
+                events=tuple(_events(session, meeting_id)),
+                earlier_actions=tuple(
+                    EarlierAction(number, note_view(row)) for row, number in earlier
+                ),
+                next_meeting=_next_meeting(session, meeting),
+            )
+
+
+def _meeting_view(session: Session, meeting_id: str) -> MeetingView:
+    # The same view ProjectService.meeting builds, but inside our transaction.
+    row = session.get(t.Meeting, meeting_id)
+    if row is None:
+        raise UserError(_("the meeting no longer exists in this database"))
+    project = session.get(t.Project, row.project_id)
+    assert project is not None  # guaranteed by the foreign key
+    orgs = {
+        o.id: o
+        for o in session.exec(select(t.Organisation).where(t.Organisation.project_id == project.id))
+    }
+    phases = session.exec(
+        select(t.Phase).where(t.Phase.meeting_id == row.id).order_by(col(t.Phase.position))
+    ).all()
+    people = session.exec(
+        select(t.Person)
+        .where(col(t.Person.organisation_id).in_(list(orgs)))
+        .order_by(col(t.Person.name))
+    ).all()
+    attendance = session.exec(
+        select(t.Attendance)
+        .where(t.Attendance.meeting_id == row.id)
+        .order_by(col(t.Attendance.organisation_id), col(t.Attendance.person_id))
+    ).all()
+    codes = session.exec(
+        select(t.Code)
+        .where(t.Code.project_id == project.id, col(t.Code.retired).is_(False))
+        .order_by(col(t.Code.position))
+    ).all()
+    return MeetingView(
+        summary=_summary(project, row, orgs, _note_counts(session, row.id).get(row.id, 0)),
+        project=_project_summary(session, project),
+        intro=row.intro,
+        phases=tuple(phase_view(p) for p in phases),
+        people=tuple(person_view(p) for p in people),
+        attendance=tuple(
+            AttendanceView(a.organisation_id, a.person_id, a.present) for a in attendance
+        ),
+        codes=tuple(code_view(c) for c in codes),
+        started_at=row.started_at,
+        closed_at=row.closed_at,
+    )
+
+
+# Plain SQL for the two big reads: the 10,000-note export must finish within a
+# second, start-up included, and SQLAlchemy's per-row type processing costs
+# more than the query itself. The conversions it would do are done below.
+_NOTES_SQL = text(
+    "SELECT id, phase_id, organisation_id, person_id, author, kind, text, created_at,"
+    " offset_seconds, owner_organisation_id, owner_person_id, due, done, revision"
+    " FROM note WHERE meeting_id = :meeting AND NOT deleted"
+    " ORDER BY created_at, rowid"  # rowid breaks ties in the order of writing
+)
+_TAGS_SQL = text(
+    "SELECT tag.note_id, tag.code_id, tag.observer FROM note"
+    " JOIN tag ON tag.note_id = note.id"
+    " WHERE note.meeting_id = :meeting AND tag.active"
+)
+
+
+def _notes(session: Session, meeting_id: str, project_id: str) -> tuple[NoteView, ...]:
+    connection = session.connection()
+    codes = {
+        code_id: (position, slug)
+        for code_id, position, slug in session.exec(
+            select(t.Code.id, t.Code.position, t.Code.slug).where(t.Code.project_id == project_id)
+        )
+    }
+    tags: dict[str, list[tuple[int, str, TagView]]] = {}
+    # A meeting has thousands of tags but only codes × observers distinct ones.
+    shared: dict[tuple[str, str], TagView] = {}
+    for note_id, code_id, observer in connection.execute(_TAGS_SQL, {"meeting": meeting_id}):
+        tag = shared.get((code_id, observer))
+        if tag is None:
+            tag = shared[(code_id, observer)] = TagView(code_id, codes[code_id][1], observer)
+        tags.setdefault(note_id, []).append((codes[code_id][0], observer, tag))
+    kinds = {str(kind): kind for kind in NoteKind}
+    return tuple(
+        NoteView(
+            id=note_id,
+            meeting_id=meeting_id,
+            phase_id=phase_id,
+            organisation_id=organisation_id,
+            person_id=person_id,
+            author=author,
+            kind=kinds[kind],
+            text=note_text,
+            created_at=_utc(created_at),
+            offset_seconds=offset_seconds,
+            owner_organisation_id=owner_organisation_id,
+            owner_person_id=owner_person_id,
+            due=date.fromisoformat(due) if due else None,
+            done=bool(done),
+            revision=revision,
+            # In codebook order, as NoteService gives them.
+            tags=tuple(tag for *_key, tag in sorted(tags.get(note_id, ()))),
+        )
+        for (
+            note_id,
+            phase_id,
+            organisation_id,
+            person_id,
+            author,
+            kind,
+            note_text,
+            created_at,
+            offset_seconds,
+            owner_organisation_id,
+            owner_person_id,
+            due,
+            done,
+            revision,
+        ) in connection.execute(_NOTES_SQL, {"meeting": meeting_id})
+    )
+
+
+def _utc(stored: str) -> datetime:
+    # As samverkan.store.types.UTCDateTime reads it.
+    parsed = datetime.fromisoformat(stored)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _next_meeting(session: Session, meeting: MeetingView) -> MeetingSummary | None:
+    project = session.get(t.Project, meeting.project.id)
+    assert project is not None
+    row = session.exec(
+        select(t.Meeting)
+        .where(t.Meeting.project_id == project.id, t.Meeting.number > meeting.summary.number)
+        .order_by(col(t.Meeting.number))
+    ).first()
+    if row is None:
+        return None
+    orgs = {
+        o.id: o
+        for o in session.exec(select(t.Organisation).where(t.Organisation.project_id == project.id))
+    }
+    return _summary(project, row, orgs, 0)

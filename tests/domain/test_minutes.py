@@ -1,0 +1,144 @@
+"""The minutes of a hand-built meeting: golden files in Swedish and English, and the rules.
+
+``UPDATE_GOLDEN=1 pytest tests/domain/test_minutes.py`` writes the golden
+files anew; read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from samverkan.domain.errors import UserError
+from samverkan.domain.minutes import MinutesData, render_minutes
+from samverkan.domain.model import MeetingStatus
+from samverkan.i18n import current_language, use_language
+from tests.domain.minutes_fixture import MEETING, NOTES, PHASES, minutes_data
+
+GOLDEN = Path(__file__).parent.parent / "golden"
+CASES = {
+    "minutes-sv.md": ("sv", None),
+    "minutes-en.md": ("en", None),
+    "minutes-org-sv.md": ("sv", "FAL"),
+}
+
+
+def rendered(lang: str, org: str | None, data: MinutesData | None = None) -> str:
+    with use_language(lang):
+        return render_minutes(data or minutes_data(), org=org)
+
+
+def check_golden(name: str, folder: Path) -> None:
+    text = rendered(*CASES[name])
+    path = folder / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    assert text == path.read_bytes().decode("utf-8"), f"differs from {path}; see the module doc"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden(name: str) -> None:
+    check_golden(name, GOLDEN)
+
+
+def test_update_golden_regenerates_the_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("UPDATE_GOLDEN", "1")
+    for name in CASES:
+        check_golden(name, tmp_path / "golden")
+        assert (tmp_path / "golden" / name).read_bytes() == (GOLDEN / name).read_bytes()
+
+
+def test_same_data_gives_the_same_bytes() -> None:
+    first = rendered("sv", None)
+    again = rendered("sv", None, replace(minutes_data(), notes=tuple(NOTES)))
+    assert first.encode() == again.encode()
+
+
+def test_rendering_leaves_the_interface_language_alone() -> None:
+    rendered("sv", None)
+    assert current_language() == "en"
+
+
+def test_the_language_changes_every_label() -> None:
+    sv, en = rendered("sv", None), rendered("en", None)
+    assert sv.startswith("# Minnesanteckningar från möte 2:")
+    assert en.startswith("# Minutes of meeting 2:")
+    for label in ("## Närvaro", "## Beslut", "## Åtgärder", "## Nästa möte", "Planerad tid"):
+        assert label in sv and label not in en
+
+
+def test_a_meeting_not_closed_is_a_draft_marked_at_the_top() -> None:
+    open_meeting = replace(
+        MEETING,
+        summary=replace(MEETING.summary, status=MeetingStatus.RUNNING),
+        closed_at=None,
+    )
+    data = replace(minutes_data(), meeting=open_meeting)
+    lines = rendered("sv", None, data).splitlines()
+    assert lines[2].startswith("**Utkast**")
+    assert "Utkast" not in rendered("sv", None).splitlines()[2]
+    assert rendered("en", None, data).splitlines()[2].startswith("**Draft**")
+
+
+def test_times_are_stockholm_time_unless_told_otherwise() -> None:
+    assert "10:14–10:50 (26:00)" in rendered("en", None)  # 08:14 UTC; the 10-minute pause excluded
+    utc = rendered("en", None, replace(minutes_data(), tz="UTC"))
+    assert "08:14–08:50 (26:00)" in utc
+
+
+def test_an_unknown_zone_falls_back_to_utc() -> None:
+    assert "08:14–08:50" in rendered("en", None, replace(minutes_data(), tz="Mars/Olympus"))
+
+
+def test_a_phase_not_held_says_so() -> None:
+    assert "## 5. Nästa möte\n\n**Planerad tid:** – · **Faktisk tid:** hölls inte" in rendered(
+        "sv", None
+    )
+
+
+def test_org_version_keeps_its_own_shared_and_decisions_but_no_other_remarks() -> None:
+    text = rendered("en", "fal")  # short codes ignore case
+    assert "Vi ringer varandra" in text  # FAL's quote
+    assert "Välkomna! Vi börjar" in text  # the group's note
+    assert "Gemensam kartläggningsmall" in text  # a decision of the group
+    assert "SKE delar sin rutin" in text  # a decision voiced by SKE is still the group's
+    assert "Ta fram ett utkast till mall" in text  # FAL's action item
+    assert "Alla ska pröva mallen" in text  # the group's action item
+    for other in ("koordinator", "sekretessen", "Kostnad", "Bjuda in", "Skicka rutinen"):
+        assert other not in text, other
+    assert "Sammanställa statistik" not in text  # AF's action carried from meeting 1
+    assert "Sammanställa statistik" in rendered("en", None)
+
+
+def test_org_version_quotes_only_visible_remarks_in_the_observers_summary() -> None:
+    text = rendered("en", "SKE")
+    summary = text.split("### Observer's summary")[1].split("## Decisions")[0]
+    assert "sekretessen" not in summary and "Vi ringer" not in summary
+    assert "koordinator" in summary
+
+
+def test_an_unknown_organisation_is_one_sentence() -> None:
+    with pytest.raises(UserError, match="there is no organisation XYZ in grupp-1; choose one of"):
+        rendered("en", "XYZ")
+
+
+def test_deleted_notes_never_appear() -> None:
+    # Deleted notes are not in MinutesData (the service leaves them out); a
+    # meeting with none left still renders every section.
+    text = rendered("en", None, replace(minutes_data(), notes=()))
+    assert "*No notes.*" in text and "No decisions were recorded." in text
+
+
+def test_the_minutes_are_well_formed_markdown() -> None:
+    tokens = MarkdownIt("gfm-like").parse(rendered("sv", None))
+    headings = [t for t in tokens if t.type == "heading_open"]
+    assert [t.tag for t in headings].count("h1") == 1
+    assert len([t for t in headings if t.tag == "h2"]) == len(PHASES) + 4
+    assert any(t.type == "table_open" for t in tokens)
