@@ -269,13 +269,26 @@ def _cmd_tui(args: argparse.Namespace) -> int:
 
 
 def _run_tui(args: argparse.Namespace, path: Path | None) -> int:
-    from samverkan.ui.app import make_app
+    from samverkan.store.inspection import check_database
+    from samverkan.store.migrations import HEAD
+    from samverkan.ui.app import SamverkanApp
 
-    services = open_cli_services(args, path)
+    path = path or locations.database_path(args.db)
+    # A bad file is refused here, as one sentence, before the screen is taken over.
+    if check_database(path) == HEAD:
+
+        def opener() -> Services:
+            from samverkan.services import open_services
+
+            return open_services(path)
+
+        app = SamverkanApp(opener, path=path)
+    else:
+        app = SamverkanApp(open_cli_services(args, path))  # new or old file: migrate first
     try:
-        make_app(services).run()
+        app.run()
     finally:
-        services.close()
+        app.close_services()
     return EXIT_OK
 
 

@@ -1,66 +1,35 @@
 """Use cases: one call is one unit of work and returns plain domain dataclasses.
 
 The UI and the CLI talk only to :class:`Services`; neither writes SQL.
+
+The names below are loaded on first use (PEP 562), so that light modules of
+this package (``listing``) can be imported before SQLAlchemy is: the app paints
+its first screen without waiting for the ORM.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from samverkan.domain.clock import system_clock
-from samverkan.store.backup import backup_to
-from samverkan.store.engine import Database, DatabaseBusy
-from samverkan.store.opening import open_database
-
-from .meetings import MeetingService
-from .notes import NoteDraft, NoteService
-from .projects import ProjectService
-from .tags import TagService
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .importing import ImportService
+    from samverkan.services.core import Services, open_services
+    from samverkan.services.notes import NoteDraft
+    from samverkan.store.engine import DatabaseBusy
 
 __all__ = ["DatabaseBusy", "NoteDraft", "Services", "open_services"]
 
-
-class Services:
-    def __init__(
-        self,
-        database: Database,
-        clock: Callable[[], datetime] = system_clock,
-        author: str = "",
-    ) -> None:
-        self.database = database
-        self.clock = clock
-        self.projects = ProjectService(database)
-        self.meetings = MeetingService(database, clock)
-        self.notes = NoteService(database, clock, author)
-        self.tags = TagService(database, clock)
-
-    @cached_property
-    def importer(self) -> ImportService:
-        # Imported on first use: parsing pulls in markdown-it and YAML, which
-        # reading commands (list, export) never need.
-        from .importing import ImportService
-
-        return ImportService(self.database, self.clock)
-
-    @property
-    def path(self) -> Path:
-        return self.database.path
-
-    def backup(self, target: Path) -> Path:
-        return backup_to(self.database, target)
-
-    def close(self) -> None:
-        self.database.dispose()
+_WHERE = {
+    "Services": "samverkan.services.core",
+    "open_services": "samverkan.services.core",
+    "NoteDraft": "samverkan.services.notes",
+    "DatabaseBusy": "samverkan.store.engine",
+}
 
 
-def open_services(
-    path: Path, clock: Callable[[], datetime] = system_clock, author: str = ""
-) -> Services:
-    return Services(open_database(path), clock, author)
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -14,6 +14,7 @@ from samverkan.domain.model import (
     ProjectSummary,
 )
 from samverkan.i18n import _
+from samverkan.services.listing import list_projects
 from samverkan.store import tables as t
 from samverkan.store.converters import code_view, organisation_view, person_view, phase_view
 from samverkan.store.engine import Database
@@ -39,19 +40,6 @@ def _project_summary(
         organisations=tuple(organisation_view(o) for o in orgs),
         meetings=meetings,
     )
-
-
-def _meeting_summaries(
-    session: Session, project: t.Project, counts: dict[str, int]
-) -> tuple[MeetingSummary, ...]:
-    orgs = {
-        o.id: o
-        for o in session.exec(select(t.Organisation).where(t.Organisation.project_id == project.id))
-    }
-    rows = session.exec(
-        select(t.Meeting).where(t.Meeting.project_id == project.id).order_by(col(t.Meeting.number))
-    ).all()
-    return tuple(_summary(project, row, orgs, counts.get(row.id, 0)) for row in rows)
 
 
 def _summary(
@@ -89,13 +77,7 @@ class ProjectService:
         self._db = database
 
     def list_projects(self) -> list[ProjectSummary]:
-        with self._db.read() as session:
-            counts = _note_counts(session)
-            projects = session.exec(select(t.Project).order_by(col(t.Project.short))).all()
-            return [
-                _project_summary(session, p, _meeting_summaries(session, p, counts))
-                for p in projects
-            ]
+        return list_projects(self._db.path)
 
     def resolve_ref(self, ref: str) -> str:
         """The meeting id for ``SHORT/NUMBER``; a clear error when there is none."""
@@ -132,13 +114,10 @@ class ProjectService:
             return row.id
 
     def project(self, project_id: str) -> ProjectSummary:
-        with self._db.read() as session:
-            row = session.get(t.Project, project_id)
-            if row is None:
-                raise UserError(_("the project no longer exists in this database"))
-            return _project_summary(
-                session, row, _meeting_summaries(session, row, _note_counts(session))
-            )
+        for project in list_projects(self._db.path):
+            if project.id == project_id:
+                return project
+        raise UserError(_("the project no longer exists in this database"))
 
     def meeting(self, meeting_id: str) -> MeetingView:
         with self._db.read() as session:

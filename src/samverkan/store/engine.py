@@ -22,7 +22,6 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 10_000
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # The option a write engine carries so the "begin" hook knows to lock early.
 _IMMEDIATE = "samverkan_immediate"

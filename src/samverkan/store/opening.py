@@ -1,90 +1,14 @@
-"""Open the user's database file safely: refuse what is not ours, migrate what is old.
-
-Every refusal is a :class:`StoreError` with one sentence that names the path
-and the way out; the file itself is never written to before we know it is a
-samverkan database we understand.
-"""
+"""Open the user's database file safely: refuse what is not ours, migrate what is old."""
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from pathlib import Path
 
-from samverkan.domain.errors import UserError
-from samverkan.i18n import _
-from samverkan.store.engine import SQLITE_MAGIC, Database, make_engine
+from samverkan.store.engine import Database, make_engine
+from samverkan.store.inspection import StoreError, check_database, known_revisions
 from samverkan.store.migrations import HEAD, SCRIPT_LOCATION
 
-
-class StoreError(UserError):
-    """A database problem the user can act on; ``str()`` is the sentence to show."""
-
-
-def _way_out() -> str:
-    return _("choose another file with --db PATH or SAMVERKAN_DB")
-
-
-def _inspect(path: Path) -> tuple[set[str], str | None]:
-    """Tables and alembic revision of an existing file, read without writing."""
-    uri = f"file:{path}?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=10)
-        try:
-            tables = {
-                row[0]
-                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            }
-            revision = None
-            if "alembic_version" in tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-            return tables, revision
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            _("{path} is damaged or not a database ({reason}); {way_out}").format(
-                path=path, reason=exc, way_out=_way_out()
-            )
-        ) from exc
-
-
-def _check_location(path: Path) -> None:
-    if path.is_dir():
-        raise StoreError(
-            _("{path} is a folder, not a database file; {way_out}").format(
-                path=path, way_out=_way_out()
-            )
-        )
-    folder = path.parent
-    if not path.exists():
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                _("cannot create the folder {folder} ({reason}); {way_out}").format(
-                    folder=folder, reason=exc.strerror or exc, way_out=_way_out()
-                )
-            ) from exc
-    # WAL needs to create its -wal and -shm files beside the database.
-    if not os.access(folder, os.W_OK | os.X_OK) or (
-        path.exists() and not os.access(path, os.R_OK | os.W_OK)
-    ):
-        raise StoreError(
-            _("cannot write to {path}: permission denied; {way_out}").format(
-                path=path, way_out=_way_out()
-            )
-        )
-    if path.exists():
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-        if head and head != SQLITE_MAGIC:
-            raise StoreError(
-                _("{path} is not an SQLite database and was left untouched; {way_out}").format(
-                    path=path, way_out=_way_out()
-                )
-            )
+__all__ = ["StoreError", "backup_path_for", "check_database", "known_revisions", "open_database"]
 
 
 def backup_path_for(path: Path, revision: str) -> Path:
@@ -107,29 +31,10 @@ def _migrate(database: Database, revision: str | None) -> None:
         connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
-def known_revisions() -> set[str]:
-    versions = SCRIPT_LOCATION / "versions"
-    return {p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py")}
-
-
 def open_database(path: Path) -> Database:
     """Open (creating or upgrading) the samverkan database at ``path``."""
     path = path.expanduser().resolve()
-    _check_location(path)
-    tables, revision = _inspect(path) if path.exists() else (set(), None)
-    if tables and revision is None:
-        raise StoreError(
-            _(
-                "{path} is an SQLite file of another program and was left untouched; {way_out}"
-            ).format(path=path, way_out=_way_out())
-        )
-    if revision is not None and revision not in known_revisions():
-        raise StoreError(
-            _(
-                "{path} was written by a newer version of samverkan (schema {revision}); "
-                "update samverkan or {way_out}"
-            ).format(path=path, revision=revision, way_out=_way_out())
-        )
+    revision = check_database(path)
     database = Database(path, make_engine(path))
     if revision != HEAD:
         try:

@@ -155,7 +155,11 @@ class MeetingEvent(SQLModel, table=True):
 
 class Note(SQLModel, table=True):
     __tablename__ = "note"
-    __table_args__ = (Index("ix_note_meeting_created", "meeting_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_note_meeting_created", "meeting_id", "created_at"),
+        # Covers the note counts per meeting (home screen, `list`).
+        Index("ix_note_meeting_deleted", "meeting_id", "deleted"),
+    )
 
     id: str = Field(primary_key=True)
     meeting_id: str = _fk("meeting.id", index=False)

@@ -7,19 +7,23 @@ throw-away database and a fixed clock.
 
 from __future__ import annotations
 
-import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
 from samverkan.domain.clock import system_clock
 from samverkan.i18n import _
-from samverkan.services import Services
 from samverkan.ui.commands import SamverkanCommands
 from samverkan.ui.screens.help import HelpScreen
 from samverkan.ui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from samverkan.services import Services
 
 
 class SamverkanApp(App[None]):
@@ -41,13 +45,25 @@ class SamverkanApp(App[None]):
 
     def __init__(
         self,
-        services: Services,
+        services: Services | Callable[[], Services],
         clock: Callable[[], datetime] = system_clock,
         *,
+        path: Path | None = None,
         poll_seconds: float = 0.5,
     ) -> None:
+        """``services`` may be a function that opens them: then the first screen is
+        painted before SQLAlchemy is imported, and ``path`` says which file to list."""
         super().__init__()
-        self.services = services
+        if callable(services):
+            self._opener: Callable[[], Services] | None = services
+            self._services: Services | None = None
+            assert path is not None, "a lazily opened database needs its path"
+            self.db_path = path
+        else:
+            self._opener = None
+            self._services = services
+            self.db_path = services.path
+        self._open_lock = threading.Lock()
         self.clock = clock
         # How often open screens look for other processes' changes (≤ 1 s budget).
         self.poll_seconds = poll_seconds
@@ -55,10 +71,6 @@ class SamverkanApp(App[None]):
         self.start_meeting: tuple[str, bool] | None = None
 
     def on_mount(self) -> None:
-        # Writes run in a background thread; with Python's default 5 ms GIL switch
-        # interval a commit waits for the UI thread's next release, which alone
-        # would spend the 5 ms Enter→committed budget.
-        sys.setswitchinterval(0.0001)
         self.push_screen(HomeScreen())
         if self.start_meeting is not None:
             from samverkan.ui.screens.meeting import MeetingScreen
@@ -68,6 +80,22 @@ class SamverkanApp(App[None]):
             self.push_screen(
                 MeetingSetupScreen(meeting_id) if planned else MeetingScreen(meeting_id)
             )
+
+    @property
+    def services(self) -> Services:
+        """The services, opened on first use (from a worker thread, off the UI)."""
+        with self._open_lock:
+            if self._services is None:
+                assert self._opener is not None
+                self._services = self._opener()
+            return self._services
+
+    def services_ready(self) -> bool:
+        return self._services is not None
+
+    def close_services(self) -> None:
+        if self._services is not None:
+            self._services.close()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -104,6 +132,6 @@ class SamverkanApp(App[None]):
 
 
 def make_app(
-    services: Services, clock: Callable[[], datetime] = system_clock, **options: float
+    services: Services, clock: Callable[[], datetime] = system_clock, *, poll_seconds: float = 0.5
 ) -> SamverkanApp:
-    return SamverkanApp(services, clock, **options)
+    return SamverkanApp(services, clock, poll_seconds=poll_seconds)

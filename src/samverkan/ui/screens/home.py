@@ -99,8 +99,20 @@ class HomeScreen(Screen[None]):
         table.add_column(_("Notes"), key="notes", width=5)
         table.add_column(_("Title"), key="title", width=20)
         # The file's name only: the full path is long; `samverkan list` and --db show it.
-        self.sub_title = self.samverkan.services.path.name
-        self.load_projects()
+        self.sub_title = self.samverkan.db_path.name
+        if self.samverkan.services_ready():
+            self.load_projects()
+            return
+        # First start: list with the light reader (a few ms, no ORM) so the very first frame
+        # shows the projects; the services open once it is on screen.
+        from samverkan.services.listing import list_projects
+
+        try:
+            self.show_projects(list_projects(self.samverkan.db_path))
+        except UserError as exc:
+            self.samverkan.show_error(str(exc))
+        # A quarter second leaves the first frames to painting; the import holds the GIL.
+        self.set_timer(0.25, self.open_services)
 
     def action_refresh(self) -> None:
         self.load_projects()
@@ -154,12 +166,22 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-load")
     def load_projects(self) -> None:
+        app = self.samverkan
         try:
-            projects = self.samverkan.services.projects.list_projects()
+            projects = app.services.projects.list_projects()
         except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+            self.app.call_from_thread(app.show_error, str(exc))
             return
         self.app.call_from_thread(self.show_projects, projects)
+
+    @work(thread=True, exclusive=True, group="home-open")
+    def open_services(self) -> None:
+        """Open the database and import the ORM while the user reads the list; not
+        before the first frame, or the import would compete with painting it."""
+        try:
+            self.samverkan.services  # noqa: B018
+        except UserError as exc:
+            self.app.call_from_thread(self.samverkan.show_error, str(exc))
 
     def show_projects(self, projects: list[ProjectSummary]) -> None:
         self.projects = projects

@@ -1,0 +1,62 @@
+"""The services object: one per database, shared by the CLI and the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from samverkan.domain.clock import system_clock
+from samverkan.services.meetings import MeetingService
+from samverkan.services.notes import NoteDraft, NoteService
+from samverkan.services.projects import ProjectService
+from samverkan.services.tags import TagService
+from samverkan.store.backup import backup_to
+from samverkan.store.engine import Database, DatabaseBusy
+from samverkan.store.opening import open_database
+
+if TYPE_CHECKING:
+    from samverkan.services.importing import ImportService
+
+__all__ = ["DatabaseBusy", "NoteDraft", "Services", "open_services"]
+
+
+class Services:
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], datetime] = system_clock,
+        author: str = "",
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.projects = ProjectService(database)
+        self.meetings = MeetingService(database, clock)
+        self.notes = NoteService(database, clock, author)
+        self.tags = TagService(database, clock)
+
+    @cached_property
+    def importer(self) -> ImportService:
+        # Imported on first use: parsing pulls in markdown-it and YAML, which
+        # reading commands (list, export) never need.
+        from samverkan.services import importing
+
+        return importing.ImportService(self.database, self.clock)
+
+    @property
+    def path(self) -> Path:
+        return self.database.path
+
+    def backup(self, target: Path) -> Path:
+        return backup_to(self.database, target)
+
+    def close(self) -> None:
+        self.database.dispose()
+
+
+def open_services(
+    path: Path, clock: Callable[[], datetime] = system_clock, author: str = ""
+) -> Services:
+    return Services(open_database(path), clock, author)

@@ -1,0 +1,101 @@
+"""The list of projects and meetings, read with the standard library's sqlite3 alone.
+
+This is what the home screen and ``samverkan list`` show first. Reading it
+without SQLAlchemy lets the app paint its first screen before the ORM is
+imported (the start-up budget), and the same function serves the services,
+so there is one implementation of the listing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from samverkan.domain.model import (
+    MeetingStatus,
+    MeetingSummary,
+    OrganisationView,
+    ProjectSummary,
+)
+
+
+def _loads(value: str | None) -> tuple[str, ...]:
+    import json
+
+    if not value:
+        return ()
+    loaded = json.loads(value)
+    return tuple(str(v) for v in loaded) if isinstance(loaded, list) else ()
+
+
+def read_projects(path: Path) -> list[ProjectSummary]:
+    """Every project with its organisations and meetings (note counts without deleted)."""
+    try:
+        return _read_projects(path)
+    except sqlite3.Error as exc:
+        from samverkan.i18n import _
+        from samverkan.store.inspection import StoreError
+
+        raise StoreError(
+            _("could not read the projects in {path} ({reason})").format(path=path, reason=exc)
+        ) from exc
+
+
+def _read_projects(path: Path) -> list[ProjectSummary]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        orgs: dict[str, list[OrganisationView]] = {}
+        names: dict[str, tuple[str, str]] = {}
+        for oid, pid, short, name, kind, position in conn.execute(
+            "SELECT id, project_id, short, name, kind, position FROM organisation ORDER BY position"
+        ):
+            orgs.setdefault(pid, []).append(OrganisationView(oid, short, name, kind, position))
+            names[oid] = (short, name)
+        counts = dict(
+            conn.execute("SELECT meeting_id, count(*) FROM note WHERE deleted = 0 GROUP BY 1")
+        )
+        meetings: dict[str, list[MeetingSummary]] = {}
+        projects = conn.execute(
+            "SELECT id, short, name, lang, description, facilitator, observers, steering_group "
+            "FROM project ORDER BY short"
+        ).fetchall()
+        shorts = {row[0]: row[1] for row in projects}
+        for mid, pid, number, title, day, start, place, host, status in conn.execute(
+            "SELECT id, project_id, number, title, date, start, place, host_organisation_id, "
+            "status FROM meeting ORDER BY number"
+        ):
+            host_short, host_name = names.get(host or "", ("", ""))
+            meetings.setdefault(pid, []).append(
+                MeetingSummary(
+                    id=mid,
+                    project_short=shorts.get(pid, ""),
+                    number=number,
+                    title=title,
+                    date=date.fromisoformat(day) if day else None,
+                    start=start,
+                    place=place,
+                    host_short=host_short,
+                    host_name=host_name,
+                    status=MeetingStatus(status),
+                    notes=counts.get(mid, 0),
+                )
+            )
+        return [
+            ProjectSummary(
+                id=pid,
+                short=short,
+                name=name,
+                lang=lang,
+                description=description,
+                facilitator=facilitator,
+                observers=_loads(observers),
+                steering_group=_loads(steering),
+                organisations=tuple(orgs.get(pid, ())),
+                meetings=tuple(meetings.get(pid, ())),
+            )
+            for pid, short, name, lang, description, facilitator, observers, steering in projects
+        ]
+    finally:
+        conn.close()
