@@ -580,7 +580,27 @@ def write_results(ctx: Context, results: dict[str, dict[str, Any]], target: Path
     target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
 
+# Benchmarks of later screens and commands live in their own modules and
+# register themselves on ``bench.run`` (the importable module, which is not
+# ``__main__`` under ``python -m bench.run``).
+EXTENSIONS = ("bench.minutes_bench", "bench.analysis_bench", "bench.observe_bench")
+
+
+def _load_extensions() -> None:
+    import importlib
+
+    for name in EXTENSIONS:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            print(f"skipping {name}: {exc}", file=sys.stderr)
+    registered = importlib.import_module("bench.run").REGISTRY
+    for name, function in registered.items():
+        REGISTRY.setdefault(name, function)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _load_extensions()
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="PATH")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")

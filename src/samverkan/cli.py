@@ -113,8 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _peek_lang(argv: list[str]) -> str | None:
-    """The language must be known before the parser's help texts are built."""
+    """The interface language must be known before the parser's help texts are
+    built. Only global options count: ``report X --lang en`` is the report's."""
     for index, arg in enumerate(argv):
+        if not arg.startswith("-") and (index == 0 or argv[index - 1] not in ("--db", "--lang")):
+            return None  # the subcommand: what follows is its own
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
         if arg == "--lang" and index + 1 < len(argv):
@@ -186,12 +189,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from samverkan.domain.labels import status_label
+    from samverkan.services.listing import list_projects
+    from samverkan.store.inspection import check_database
+    from samverkan.store.migrations import HEAD
 
-    services = open_cli_services(args)
-    try:
-        projects = services.projects.list_projects()
-    finally:
-        services.close()
+    path = locations.database_path(args.db)
+    if path.exists() and check_database(path) == HEAD:
+        projects = list_projects(path)  # no ORM needed: a quick command stays quick
+    else:
+        services = open_cli_services(args)  # refuses a missing file; migrates an old one
+        try:
+            projects = services.projects.list_projects()
+        finally:
+            services.close()
     if args.json:
         data = [
             {

@@ -1,0 +1,291 @@
+"""Across meetings: which codes recur, where, for whom, and who took part.
+
+Pure functions over a :class:`Series` — a project's meetings, notes, tags and clock
+logs read in one go by :class:`samverkan.services.analysis.AnalysisService`. The
+analysis screen, the steering-group report and the tag export all start here.
+
+The series' data types live in :mod:`samverkan.domain.series` and are re-exported
+here. A remark counts once per code however many observers tagged it (as in the
+meeting's tally); who tagged it is kept beside. Totals per dimension and polarity
+are sums of the code counts, so a remark with two obstacles counts twice there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import cached_property
+
+from samverkan.domain.agreement import Agreement, CodedUnit, agreement
+from samverkan.domain.clock import ClockState, replay
+from samverkan.domain.model import CodeView, Polarity
+from samverkan.domain.series import (
+    MeetingInfo,
+    PhaseInfo,
+    Remark,
+    Series,
+    paused_gc,
+)
+from samverkan.domain.tally import POLARITY_ORDER
+
+
+class View(StrEnum):
+    MEETINGS = "meetings"
+    ORGANISATIONS = "organisations"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Tagged remarks per code (rows, codebook order) and meeting or organisation (columns)."""
+
+    view: View
+    codes: tuple[CodeView, ...]
+    columns: tuple[str | None, ...]  # meeting ids, or organisation ids (None: no organisation)
+    counts: Mapping[tuple[str, str | None], int]
+    row_totals: Mapping[str, int]
+
+    def count(self, code_id: str, column: str | None) -> int:
+        return self.counts.get((code_id, column), 0)
+
+    def row(self, code_id: str) -> tuple[int, ...]:
+        return tuple(self.count(code_id, column) for column in self.columns)
+
+    def column_total(self, column: str | None) -> int:
+        return sum(self.count(code.id, column) for code in self.codes)
+
+    @property
+    def total(self) -> int:
+        return sum(self.row_totals.values())
+
+
+@dataclass(frozen=True)
+class PolarityTotal:
+    dimension: str
+    polarity: Polarity
+    count: int  # sum of the code counts
+    codes: int  # codes seen at least once
+
+
+@dataclass(frozen=True)
+class Analysis:
+    series: Series
+    by_code: Mapping[str, tuple[Remark, ...]]  # remarks per code, by meeting then time
+    # per code, beside by_code: how many observers gave each remark the code
+    observers_per_remark: Mapping[str, tuple[int, ...]]
+    by_meeting: Matrix
+    by_organisation: Matrix
+    totals: tuple[PolarityTotal, ...]
+
+    @cached_property
+    def agreement(self) -> Agreement:
+        """Observer agreement, computed on first use (the screen does it after the matrix)."""
+        with paused_gc():
+            return series_agreement(self.series)
+
+    def matrix(self, view: View) -> Matrix:
+        return self.by_meeting if view is View.MEETINGS else self.by_organisation
+
+    def trend(self, code_id: str) -> tuple[int, ...]:
+        """The code's remarks per meeting, in meeting order."""
+        return self.by_meeting.row(code_id)
+
+    def remarks_behind(
+        self, code_id: str, view: View | None = None, column: str | None = None
+    ) -> tuple[Remark, ...]:
+        """The remarks behind one cell; without ``view``, behind the code's whole row."""
+        remarks = self.by_code.get(code_id, ())
+        if view is View.MEETINGS:
+            return tuple(r for r in remarks if r.meeting_id == column)
+        if view is View.ORGANISATIONS:
+            return tuple(r for r in remarks if r.organisation_id == column)
+        return remarks
+
+
+def analyse(series: Series) -> Analysis:
+    with paused_gc():
+        return _analyse(series)
+
+
+def _analyse(series: Series) -> Analysis:
+    by_code: dict[str, list[Remark]] = {code.id: [] for code in series.codes}
+    agreeing: dict[str, list[int]] = {code.id: [] for code in series.codes}
+    meetings: dict[str, Counter[str]] = {code.id: Counter() for code in series.codes}
+    organisations: dict[str, Counter[str | None]] = {code.id: Counter() for code in series.codes}
+    for remark in series.remarks:
+        # Tags come sorted by code: count each code's run of observers.
+        previous, observers = "", 0
+        for code_id, _observer in (*remark.tags, ("", "")):
+            if code_id == previous:
+                observers += 1
+                continue
+            if previous in by_code:
+                by_code[previous].append(remark)
+                agreeing[previous].append(observers)
+                meetings[previous][remark.meeting_id] += 1
+                organisations[previous][remark.organisation_id] += 1
+            previous, observers = code_id, 1
+    per_meeting: dict[tuple[str, str | None], int] = {
+        (c, m): n for c, counts in meetings.items() for m, n in counts.items()
+    }
+    per_org = {(c, o): n for c, counts in organisations.items() for o, n in counts.items()}
+    row_totals = {code_id: len(remarks) for code_id, remarks in by_code.items()}
+    org_columns: list[str | None] = [o.id for o in series.organisations]
+    if any(org is None for _code, org in per_org):
+        org_columns.append(None)
+    return Analysis(
+        series=series,
+        by_code={code_id: tuple(remarks) for code_id, remarks in by_code.items()},
+        observers_per_remark={code_id: tuple(n) for code_id, n in agreeing.items()},
+        by_meeting=Matrix(
+            View.MEETINGS,
+            series.codes,
+            tuple(m.id for m in series.meetings),
+            per_meeting,
+            row_totals,
+        ),
+        by_organisation=Matrix(
+            View.ORGANISATIONS, series.codes, tuple(org_columns), per_org, row_totals
+        ),
+        totals=polarity_totals(series.codes, row_totals),
+    )
+
+
+def polarity_totals(
+    codes: Sequence[CodeView], counts: Mapping[str, int]
+) -> tuple[PolarityTotal, ...]:
+    """Per dimension (codebook order) and polarity (success, obstacle, ambivalent)."""
+    sums: dict[str, dict[Polarity, list[int]]] = {}
+    for code in codes:
+        per_polarity = sums.setdefault(code.dimension, {})
+        entry = per_polarity.setdefault(code.polarity, [0, 0])
+        entry[0] += counts.get(code.id, 0)
+        entry[1] += 1 if counts.get(code.id, 0) else 0
+    return tuple(
+        PolarityTotal(dimension, polarity, *per_polarity[polarity])
+        for dimension, per_polarity in sums.items()
+        for polarity in POLARITY_ORDER
+        if polarity in per_polarity
+    )
+
+
+# ------------------------------------------------------------------ filter and sort
+
+
+def filter_codes(
+    codes: Iterable[CodeView],
+    *,
+    polarity: Polarity | None = None,
+    dimension: str | None = None,
+    text: str = "",
+) -> tuple[CodeView, ...]:
+    """Codes of one polarity and dimension whose label, slug or description holds ``text``."""
+    folded = text.strip().casefold()
+    return tuple(
+        code
+        for code in codes
+        if (polarity is None or code.polarity == polarity)
+        and (dimension is None or code.dimension == dimension)
+        and (
+            not folded
+            or folded in code.label.casefold()
+            or folded in code.slug
+            or folded in code.description.casefold()
+        )
+    )
+
+
+def sort_codes(
+    codes: Iterable[CodeView], totals: Mapping[str, int], *, by_total: bool
+) -> tuple[CodeView, ...]:
+    """Codebook order, or most remarks first (ties in codebook order)."""
+    ordered = list(codes)
+    if by_total:
+        rank = {code.id: index for index, code in enumerate(ordered)}
+        ordered.sort(key=lambda c: (-totals.get(c.id, 0), rank[c.id]))
+    return tuple(ordered)
+
+
+# ------------------------------------------------------------------ participation
+
+
+@dataclass(frozen=True)
+class Participation:
+    meeting_id: str
+    organisation_id: str
+    remarks: int
+    seconds: float  # with the floor, replayed from the meeting's clock log
+    turns: int
+
+
+def participation(series: Series, now: datetime | None = None) -> tuple[Participation, ...]:
+    """Remarks and speaking time of every organisation at every meeting, meeting by meeting.
+
+    Without ``now`` each meeting's clocks are replayed up to its last recorded event
+    (its close, for a closed meeting), so the figures do not depend on when they are
+    read.
+    """
+    rows: list[Participation] = []
+    for meeting in series.meetings:
+        events = series.events.get(meeting.id, ())
+        until = now or max((e.at for e in events), default=None)
+        state = replay(events, until) if until is not None else ClockState()
+        for org in series.organisations:
+            turns = sum(n for (_p, o), n in state.floor_turns.items() if o == org.id)
+            rows.append(
+                Participation(
+                    meeting.id,
+                    org.id,
+                    series.note_counts.get((meeting.id, org.id), 0),
+                    state.floor_total(org.id),
+                    turns,
+                )
+            )
+    return tuple(rows)
+
+
+# ------------------------------------------------------------------ agreement
+
+
+def series_agreement(series: Series) -> Agreement:
+    """κ and α over the notes of every meeting that two or more observers coded."""
+    pairable = {m: coders for m, coders in series.coders.items() if len(coders) >= 2}
+    units: list[CodedUnit] = []
+    tagged: Counter[str] = Counter()
+    for remark in series.remarks:
+        coders = pairable.get(remark.meeting_id)
+        if coders is None or not remark.tags:
+            continue
+        tagged[remark.meeting_id] += 1
+        units.append(CodedUnit(coders, remark.tags))
+    notes: Counter[str] = Counter()
+    for (meeting_id, _org), count in series.note_counts.items():
+        notes[meeting_id] += count
+    untagged = [
+        (coders, notes[meeting_id] - tagged[meeting_id])
+        for meeting_id, coders in pairable.items()
+        if notes[meeting_id] > tagged[meeting_id]
+    ]
+    return agreement(units, [code.id for code in series.codes], untagged=untagged)
+
+
+__all__ = [
+    "Analysis",
+    "Matrix",
+    "MeetingInfo",
+    "Participation",
+    "PhaseInfo",
+    "PolarityTotal",
+    "Remark",
+    "Series",
+    "View",
+    "analyse",
+    "filter_codes",
+    "participation",
+    "paused_gc",
+    "polarity_totals",
+    "series_agreement",
+    "sort_codes",
+]

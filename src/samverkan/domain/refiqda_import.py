@@ -1,0 +1,270 @@
+"""Reading a REFI-QDA codebook (``.qdc``, or the codebook inside a ``.qde`` project).
+
+Tools write several variants, and all are read: the codebook namespace
+``urn:QDA-XML:codebook:1.0``, the project namespace ``urn:QDA-XML:project:1.0``
+(a ``<Project>`` holding a ``<CodeBook>``), no namespace at all; ``isCodable``
+missing (a code with children is then a group); set members named by ``guid`` or
+``targetGUID``. The result is a codebook file in samverkan's own Markdown format,
+which :func:`samverkan.domain.codebook.parse_codebook` reads back to the same codes.
+
+Mapping: a top-level group is a dimension; every codable code below it, at any
+depth, is one of its codes. A code's polarity comes from the set it belongs to
+(``Framgångsfaktorer``, ``Hinder``, ``Obstacles`` ...) or from a group above it
+with such a name; a code with neither is put under *Ambivalent* and named in a
+warning, so the researcher decides. Codes at the top level without children go
+to a dimension called "Other codes".
+
+ElementTree does not resolve external entities, but it does expand internal
+ones, so a file with a DOCTYPE or ENTITY declaration is refused before parsing
+(no billion laughs); defusedxml is not available.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+from samverkan.domain.codebook import MAX_SLUG, polarity_of, slugify
+from samverkan.domain.errors import UserError
+from samverkan.domain.model import Polarity
+from samverkan.domain.refiqda import SET_NAMES
+from samverkan.i18n import _, current_language
+
+MAX_BYTES = 10 * 1024 * 1024
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_MARKER = re.compile(r"\s*\[samverkan:([a-z0-9][a-z0-9-]*)\]\s*$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+# What the codebook parser would read as the start of the description.
+_SEPARATOR = re.compile(r"(\s)[—–-](?=\s|$)")
+_TRAILING_HASHES = re.compile(r"\s+#+$")
+NON_BREAKING_HYPHEN = "\u2011"
+
+
+@dataclass
+class ImportedCodebook:
+    text: str  # the codebook as Markdown
+    codes: int
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Code:
+    slug: str
+    label: str
+    description: str
+    polarity: Polarity | None
+
+
+def import_codebook(data: bytes) -> ImportedCodebook:
+    """A ``.qdc`` document as a samverkan codebook; :class:`UserError` if it cannot be used."""
+    root = _parse(data)
+    codes_element = _find_codes(root)
+    if codes_element is None:
+        raise UserError(_("the file has no <Codes> element; it is not a REFI-QDA codebook"))
+    set_polarity = _set_polarities(root)
+    warnings: list[str] = []
+    dimensions: dict[str, list[_Code]] = {}
+    used: set[str] = set()
+    other = _("Other codes")
+    for top in _children(codes_element, "Code"):
+        if _is_group(top):
+            name = _dimension_name(_name(top), other)
+            for element, group_polarity in _codable(top, None):
+                code = _code(element, set_polarity, group_polarity, used, warnings)
+                if code is not None:
+                    dimensions.setdefault(name, []).append(code)
+        else:
+            code = _code(top, set_polarity, None, used, warnings)
+            if code is not None:
+                dimensions.setdefault(other, []).append(code)
+    count = sum(len(codes) for codes in dimensions.values())
+    if count == 0:
+        raise UserError(_("the file holds no codes to import"))
+    undecided = [c.label for codes in dimensions.values() for c in codes if c.polarity is None]
+    if undecided:
+        warnings.append(
+            _(
+                "{count} codes belong to no polarity set and were put under Ambivalent; "
+                "move them: {labels}"
+            ).format(count=len(undecided), labels=", ".join(undecided))
+        )
+    return ImportedCodebook(_markdown(dimensions), count, warnings)
+
+
+class _Declared(Exception):
+    """Raised from inside expat the moment a DOCTYPE or an entity is declared."""
+
+
+def _parse(data: bytes) -> ET.Element:
+    if len(data) > MAX_BYTES:
+        raise UserError(_("the file is larger than 10 MB; a codebook is much smaller"))
+    _refuse_declarations(data)
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise _not_xml(exc.position[0] if exc.position else 0) from exc
+
+
+def _refuse_declarations(data: bytes) -> None:
+    """Refuse any DOCTYPE or ENTITY declaration, in whatever encoding the file is written.
+
+    The byte pattern catches UTF-8 and ASCII files at once; a first pass of expat,
+    which reads UTF-16 as well, stops at the declaration itself, before any entity
+    could be expanded (defusedxml's method, without defusedxml).
+    """
+    declared = UserError(
+        _("the file declares a DOCTYPE or entities, which a codebook never needs; refused")
+    )
+    if _DECLARATION.search(data):
+        raise declared
+
+    def refuse(*_args: object) -> None:
+        raise _Declared
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except _Declared:
+        raise declared from None
+    except expat.ExpatError as exc:
+        raise _not_xml(exc.lineno) from exc
+
+
+def _not_xml(line: int) -> UserError:
+    return UserError(
+        _("the file is not well-formed XML (line {line}); is it a .qdc codebook?").format(line=line)
+    )
+
+
+def _local(tag: object) -> str:
+    """An element's name without its namespace: every variant tools write reads the same."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(element: ET.Element, name: str) -> Iterator[ET.Element]:
+    return (child for child in element if _local(child.tag) == name)
+
+
+def _first(element: ET.Element, name: str) -> ET.Element | None:
+    return next(_children(element, name), None)
+
+
+def _find_codes(root: ET.Element) -> ET.Element | None:
+    if _local(root.tag) == "CodeBook":
+        return _first(root, "Codes")
+    book = _first(root, "CodeBook")
+    return _first(book, "Codes") if book is not None else None
+
+
+def _set_polarities(root: ET.Element) -> dict[str, Polarity]:
+    """Code GUID -> polarity, from sets named after a polarity (other sets are ignored)."""
+    sets = _first(root, "Sets")
+    found: dict[str, Polarity] = {}
+    for element in _children(sets, "Set") if sets is not None else ():
+        polarity = polarity_of(element.get("name", ""))
+        if polarity is None:
+            continue
+        for member in _children(element, "MemberCode"):
+            guid = (member.get("guid") or member.get("targetGUID") or "").strip().lower()
+            if guid:
+                found.setdefault(guid, polarity)
+    return found
+
+
+def _name(element: ET.Element) -> str:
+    return " ".join(element.get("name", "").split())
+
+
+def _is_group(element: ET.Element) -> bool:
+    codable = element.get("isCodable")
+    has_children = _first(element, "Code") is not None
+    if codable is None:
+        return has_children
+    return codable.strip().lower() in ("false", "0") or has_children
+
+
+def _codable(
+    group: ET.Element, polarity: Polarity | None
+) -> Iterator[tuple[ET.Element, Polarity | None]]:
+    """Every codable code below ``group``, with the polarity a group above it names."""
+    for child in _children(group, "Code"):
+        named = polarity_of(_name(child)) or polarity
+        if _is_group(child):
+            if child.get("isCodable", "").strip().lower() in ("true", "1"):
+                yield child, polarity
+            yield from _codable(child, named)
+        else:
+            yield child, polarity
+
+
+def _dimension_name(name: str, fallback: str) -> str:
+    # A heading's closing #s would vanish when the codebook is read.
+    return _TRAILING_HASHES.sub("", name).strip() or fallback
+
+
+def _code(
+    element: ET.Element,
+    set_polarity: dict[str, Polarity],
+    group_polarity: Polarity | None,
+    used: set[str],
+    warnings: list[str],
+) -> _Code | None:
+    label = _name(element)
+    if not label:
+        warnings.append(_("a code without a name was left out"))
+        return None
+    safe_label = _SEPARATOR.sub(lambda m: m.group(1) + NON_BREAKING_HYPHEN, label)
+    if safe_label != label:
+        warnings.append(
+            _(
+                "the dash in {label!r} became a non-breaking hyphen; "
+                "a dash there would end the label"
+            ).format(label=label)
+        )
+    description_element = _first(element, "Description")
+    description = (description_element.text or "") if description_element is not None else ""
+    marker = _MARKER.search(description)
+    given = marker.group(1) if marker else None
+    description = " ".join((description[: marker.start()] if marker else description).split())
+    slug = _unique(given if given and len(given) <= MAX_SLUG else slugify(label) or "code", used)
+    guid = element.get("guid", "").strip().lower()
+    polarity = set_polarity.get(guid) or group_polarity
+    return _Code(slug, safe_label, description, polarity)
+
+
+def _unique(slug: str, used: set[str]) -> str:
+    candidate, number = slug, 2
+    while candidate in used or not _SLUG.fullmatch(candidate):
+        suffix = f"-{number}"
+        candidate = slug[: MAX_SLUG - len(suffix)].strip("-") + suffix
+        number += 1
+    used.add(candidate)
+    return candidate
+
+
+def _markdown(dimensions: dict[str, list[_Code]]) -> str:
+    words = SET_NAMES.get(current_language(), SET_NAMES["en"])
+    blocks: list[str] = []
+    for dimension, codes in dimensions.items():
+        blocks.append(f"# {dimension}")
+        for polarity in (Polarity.SUCCESS, Polarity.OBSTACLE, Polarity.AMBIVALENT):
+            mine = [c for c in codes if (c.polarity or Polarity.AMBIVALENT) is polarity]
+            if not mine:
+                continue
+            blocks.append(f"## {words[polarity]}")
+            blocks.append("\n".join(_item(code) for code in mine))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _item(code: _Code) -> str:
+    if code.description:
+        return f"- [{code.slug}] {code.label} — {code.description}"
+    return f"- [{code.slug}] {code.label}"
