@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from samverkan.cli_output import check_target, to_file, to_stdout
 from samverkan.domain.errors import UserError
 from samverkan.i18n import _
 
@@ -95,7 +96,7 @@ def _output(parser: argparse.ArgumentParser, *, required: bool) -> None:
 def _cmd_report(args: argparse.Namespace) -> int:
     from samverkan.domain.series import paused_gc
 
-    _check_target(args.output, force=args.force)
+    check_target(args.output, force=args.force)
     # The series (up to 100,000 remarks, no cycles) is freed by reference counting
     # when _report_text returns, before the collector runs again.
     with paused_gc():
@@ -114,7 +115,7 @@ def _cmd_export_tags(args: argparse.Namespace) -> int:
     from samverkan.domain.series import paused_gc
     from samverkan.domain.tag_export import render_tags_csv
 
-    _check_target(args.output, force=args.force)
+    check_target(args.output, force=args.force)
     with paused_gc():
         text = render_tags_csv(_load_series(args))
     return _deliver(args, text, _("tags written to {path}"))
@@ -132,7 +133,7 @@ def _codebook_export(args: argparse.Namespace) -> int:
     from samverkan.domain.refiqda import export_codebook
     from samverkan.services.analysis import AnalysisService
 
-    _check_target(args.output, force=args.force)
+    check_target(args.output, force=args.force)
     services = open_cli_services(args)
     try:
         analysis = AnalysisService(services.database)
@@ -149,7 +150,7 @@ def _codebook_import(args: argparse.Namespace) -> int:
     from samverkan.domain.refiqda_import import import_codebook
 
     source: Path = args.source
-    _check_target(args.output, force=args.force)
+    check_target(args.output, force=args.force)
     try:
         data = source.read_bytes()
     except OSError as exc:
@@ -184,55 +185,8 @@ def _load_series(args: argparse.Namespace) -> Series:
 def _deliver(args: argparse.Namespace, text: str, done: str, **extra: object) -> int:
     output: Path | None = args.output
     if output is None:
-        _to_stdout(text)
+        to_stdout(text)
         return 0
-    _to_file(output, text, force=args.force)
+    to_file(output, text, force=args.force)
     print(done.format(path=output, **extra))
     return 0
-
-
-def _check_target(path: Path | None, *, force: bool) -> None:
-    """Refuse early, before any work, what the write would refuse anyway."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise UserError(_("{path} is a folder; give a file name").format(path=path))
-    if path.exists() and not force:
-        raise UserError(_exists(path))
-
-
-def _exists(path: Path) -> str:
-    return _("{path} already exists; add --force to overwrite it or choose another name").format(
-        path=path
-    )
-
-
-def _to_file(path: Path, text: str, *, force: bool) -> None:
-    from samverkan.fileio import write_atomically
-
-    try:
-        write_atomically(path, text, overwrite=force)
-    except FileExistsError as exc:
-        raise UserError(_exists(path)) from exc
-    except OSError as exc:
-        raise UserError(
-            _("cannot write {path} ({reason}); choose another file with -o FILE").format(
-                path=path, reason=exc.strerror or exc
-            )
-        ) from exc
-
-
-def _to_stdout(text: str) -> None:
-    # Bytes: the output is UTF-8 whatever the console's encoding, as with -o.
-    try:
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:
-            sys.stdout.write(text)
-        else:
-            sys.stdout.flush()
-            buffer.write(text.encode("utf-8"))
-            buffer.flush()
-    except BrokenPipeError:
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -8,11 +8,10 @@ imported inside the handler.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from samverkan.domain.errors import UserError
+from samverkan.cli_output import check_target, to_file, to_stdout
 from samverkan.i18n import _
 
 Handler = Callable[[argparse.Namespace], int]
@@ -61,7 +60,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     output: Path | None = args.output
     if output is not None:
-        _check_target(output, force=args.force)
+        check_target(output, force=args.force)
     services = open_cli_services(args)
     try:
         data = MinutesService(services.database).load(services.projects.resolve_ref(args.ref))
@@ -72,58 +71,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with use_language(args.minutes_lang or data.meeting.project.lang):
         text = render_minutes(data, org=args.org)
     if output is None:
-        _to_stdout(text)
+        to_stdout(text)
         return 0
-    _to_file(output, text, force=args.force)
+    to_file(output, text, force=args.force)
     print(_("minutes written to {path}").format(path=output))
     return 0
-
-
-def _check_target(path: Path, *, force: bool) -> None:
-    """Refuse early, before any work, what the write would refuse anyway."""
-    if path.is_dir():
-        raise UserError(
-            _("{path} is a folder; give a file name, e.g. {path}/minutes.md").format(path=path)
-        )
-    if path.exists() and not force:
-        raise UserError(_exists_message(path))
-
-
-def _exists_message(path: Path) -> str:
-    return _("{path} already exists; add --force to overwrite it or choose another name").format(
-        path=path
-    )
-
-
-def _to_file(path: Path, text: str, *, force: bool) -> None:
-    from samverkan.fileio import write_atomically
-
-    try:
-        write_atomically(path, text, overwrite=force)
-    except FileExistsError as exc:
-        raise UserError(_exists_message(path)) from exc
-    except OSError as exc:
-        raise UserError(
-            _(
-                "cannot write the minutes to {path} ({reason}); choose another file with -o FILE"
-            ).format(path=path, reason=exc.strerror or exc)
-        ) from exc
-
-
-def _to_stdout(text: str) -> None:
-    # Bytes, not text: the minutes are UTF-8 whatever the console's encoding,
-    # so a redirect gives the same file as -o.
-    data = text.encode("utf-8")
-    try:
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:
-            sys.stdout.write(text)
-        else:
-            sys.stdout.flush()
-            buffer.write(data)
-            buffer.flush()
-    except BrokenPipeError:
-        # `samverkan export ... | head`: the reader left; that is not an error.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

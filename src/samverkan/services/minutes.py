@@ -14,21 +14,18 @@ from datetime import UTC, date, datetime
 from sqlalchemy import literal_column, text
 from sqlmodel import Session, col, select
 
-from samverkan.domain.errors import UserError
 from samverkan.domain.minutes_data import EarlierAction, MinutesData
 from samverkan.domain.model import (
-    AttendanceView,
     MeetingSummary,
     MeetingView,
     NoteKind,
     NoteView,
     TagView,
 )
-from samverkan.i18n import _
 from samverkan.services.meetings import _events
-from samverkan.services.projects import _note_counts, _project_summary, _summary
+from samverkan.services.projects import meeting_summary, meeting_view
 from samverkan.store import tables as t
-from samverkan.store.converters import code_view, note_view, person_view, phase_view
+from samverkan.store.converters import note_view
 from samverkan.store.engine import Database
 
 
@@ -38,7 +35,7 @@ class MinutesService:
 
     def load(self, meeting_id: str) -> MinutesData:
         with self._db.read() as session:
-            meeting = _meeting_view(session, meeting_id)
+            meeting = meeting_view(session, meeting_id)
             earlier = session.exec(
                 select(t.Note, t.Meeting.number)
                 .join(t.Meeting, col(t.Meeting.id) == col(t.Note.meeting_id))
@@ -62,50 +59,6 @@ class MinutesService:
                 ),
                 next_meeting=_next_meeting(session, meeting),
             )
-
-
-def _meeting_view(session: Session, meeting_id: str) -> MeetingView:
-    # The same view ProjectService.meeting builds, but inside our transaction.
-    row = session.get(t.Meeting, meeting_id)
-    if row is None:
-        raise UserError(_("the meeting no longer exists in this database"))
-    project = session.get(t.Project, row.project_id)
-    assert project is not None  # guaranteed by the foreign key
-    orgs = {
-        o.id: o
-        for o in session.exec(select(t.Organisation).where(t.Organisation.project_id == project.id))
-    }
-    phases = session.exec(
-        select(t.Phase).where(t.Phase.meeting_id == row.id).order_by(col(t.Phase.position))
-    ).all()
-    people = session.exec(
-        select(t.Person)
-        .where(col(t.Person.organisation_id).in_(list(orgs)))
-        .order_by(col(t.Person.name))
-    ).all()
-    attendance = session.exec(
-        select(t.Attendance)
-        .where(t.Attendance.meeting_id == row.id)
-        .order_by(col(t.Attendance.organisation_id), col(t.Attendance.person_id))
-    ).all()
-    codes = session.exec(
-        select(t.Code)
-        .where(t.Code.project_id == project.id, col(t.Code.retired).is_(False))
-        .order_by(col(t.Code.position))
-    ).all()
-    return MeetingView(
-        summary=_summary(project, row, orgs, _note_counts(session, row.id).get(row.id, 0)),
-        project=_project_summary(session, project),
-        intro=row.intro,
-        phases=tuple(phase_view(p) for p in phases),
-        people=tuple(person_view(p) for p in people),
-        attendance=tuple(
-            AttendanceView(a.organisation_id, a.person_id, a.present) for a in attendance
-        ),
-        codes=tuple(code_view(c) for c in codes),
-        started_at=row.started_at,
-        closed_at=row.closed_at,
-    )
 
 
 # Plain SQL for the two big reads: the 10,000-note export must finish within a
@@ -200,4 +153,4 @@ def _next_meeting(session: Session, meeting: MeetingView) -> MeetingSummary | No
         o.id: o
         for o in session.exec(select(t.Organisation).where(t.Organisation.project_id == project.id))
     }
-    return _summary(project, row, orgs, 0)
+    return meeting_summary(project, row, orgs, 0)

@@ -227,28 +227,7 @@ class NoteService:
             rows = session.execute(query).all()
             tags = _tags_of(session, None, meeting_id=meeting_id)
         empty: tuple[TagView, ...] = ()
-        return [
-            NoteView(
-                id=r.id,
-                meeting_id=r.meeting_id,
-                phase_id=r.phase_id,
-                organisation_id=r.organisation_id,
-                person_id=r.person_id,
-                author=r.author,
-                kind=NoteKind(r.kind),
-                text=r.text,
-                created_at=r.created_at,
-                offset_seconds=r.offset_seconds,
-                owner_organisation_id=r.owner_organisation_id,
-                owner_person_id=r.owner_person_id,
-                due=r.due,
-                done=r.done,
-                revision=r.revision,
-                tags=tags.get(r.id, empty),
-                deleted=r.deleted,
-            )
-            for r in rows
-        ]
+        return [note_view(r, tags.get(r.id, empty)) for r in rows]
 
     def note(self, note_id: str) -> NoteView:
         with self._db.read() as session:

@@ -42,7 +42,7 @@ def _project_summary(
     )
 
 
-def _summary(
+def meeting_summary(
     project: t.Project, row: t.Meeting, orgs: dict[str, t.Organisation], notes: int
 ) -> MeetingSummary:
     host = orgs.get(row.host_organisation_id or "")
@@ -121,44 +121,48 @@ class ProjectService:
 
     def meeting(self, meeting_id: str) -> MeetingView:
         with self._db.read() as session:
-            row = session.get(t.Meeting, meeting_id)
-            if row is None:
-                raise UserError(_("the meeting no longer exists in this database"))
-            project = session.get(t.Project, row.project_id)
-            assert project is not None  # guaranteed by the foreign key
-            summary_project = _project_summary(session, project)
-            orgs = {
-                o.id: o
-                for o in session.exec(
-                    select(t.Organisation).where(t.Organisation.project_id == project.id)
-                )
-            }
-            phases = session.exec(
-                select(t.Phase).where(t.Phase.meeting_id == row.id).order_by(col(t.Phase.position))
-            ).all()
-            people = session.exec(
-                select(t.Person)
-                .where(col(t.Person.organisation_id).in_(list(orgs)))
-                .order_by(col(t.Person.name))
-            ).all()
-            attendance = session.exec(
-                select(t.Attendance).where(t.Attendance.meeting_id == row.id)
-            ).all()
-            codes = session.exec(
-                select(t.Code)
-                .where(t.Code.project_id == project.id, col(t.Code.retired).is_(False))
-                .order_by(col(t.Code.position))
-            ).all()
-            return MeetingView(
-                summary=_summary(project, row, orgs, _note_counts(session, row.id).get(row.id, 0)),
-                project=summary_project,
-                intro=row.intro,
-                phases=tuple(phase_view(p) for p in phases),
-                people=tuple(person_view(p) for p in people),
-                attendance=tuple(
-                    AttendanceView(a.organisation_id, a.person_id, a.present) for a in attendance
-                ),
-                codes=tuple(code_view(c) for c in codes),
-                started_at=row.started_at,
-                closed_at=row.closed_at,
-            )
+            return meeting_view(session, meeting_id)
+
+
+def meeting_view(session: Session, meeting_id: str) -> MeetingView:
+    """Everything a meeting screen (or the minutes) needs, read within ``session``."""
+    row = session.get(t.Meeting, meeting_id)
+    if row is None:
+        raise UserError(_("the meeting no longer exists in this database"))
+    project = session.get(t.Project, row.project_id)
+    assert project is not None  # guaranteed by the foreign key
+    orgs = {
+        o.id: o
+        for o in session.exec(select(t.Organisation).where(t.Organisation.project_id == project.id))
+    }
+    phases = session.exec(
+        select(t.Phase).where(t.Phase.meeting_id == row.id).order_by(col(t.Phase.position))
+    ).all()
+    people = session.exec(
+        select(t.Person)
+        .where(col(t.Person.organisation_id).in_(list(orgs)))
+        .order_by(col(t.Person.name))
+    ).all()
+    attendance = session.exec(
+        select(t.Attendance)
+        .where(t.Attendance.meeting_id == row.id)
+        .order_by(col(t.Attendance.organisation_id), col(t.Attendance.person_id))
+    ).all()
+    codes = session.exec(
+        select(t.Code)
+        .where(t.Code.project_id == project.id, col(t.Code.retired).is_(False))
+        .order_by(col(t.Code.position))
+    ).all()
+    return MeetingView(
+        summary=meeting_summary(project, row, orgs, _note_counts(session, row.id).get(row.id, 0)),
+        project=_project_summary(session, project),
+        intro=row.intro,
+        phases=tuple(phase_view(p) for p in phases),
+        people=tuple(person_view(p) for p in people),
+        attendance=tuple(
+            AttendanceView(a.organisation_id, a.person_id, a.present) for a in attendance
+        ),
+        codes=tuple(code_view(c) for c in codes),
+        started_at=row.started_at,
+        closed_at=row.closed_at,
+    )

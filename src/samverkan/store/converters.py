@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Protocol
+
 from samverkan.domain.model import (
     CodeView,
     NoteKind,
@@ -53,7 +56,28 @@ def phase_view(row: t.Phase) -> PhaseView:
     )
 
 
-def note_view(row: t.Note, tags: tuple[TagView, ...] = ()) -> NoteView:
+class NoteRow(Protocol):
+    """An ORM note or a Core row of the note table: both have these attributes."""
+
+    id: str
+    meeting_id: str
+    phase_id: str | None
+    organisation_id: str | None
+    person_id: str | None
+    author: str
+    kind: str
+    text: str
+    created_at: datetime
+    offset_seconds: float
+    owner_organisation_id: str | None
+    owner_person_id: str | None
+    due: date | None
+    done: bool
+    revision: int
+    deleted: bool
+
+
+def note_view(row: NoteRow, tags: tuple[TagView, ...] = ()) -> NoteView:
     return NoteView(
         id=row.id,
         meeting_id=row.meeting_id,

@@ -1,0 +1,63 @@
+"""Where a command's Markdown, XML or CSV goes: stdout, or a file written atomically.
+
+Shared by every command that writes a document (export, report, codebook
+export, export-tags, observations export), so they refuse, overwrite and
+report in the same words.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from samverkan.domain.errors import UserError
+from samverkan.i18n import _
+
+
+def check_target(path: Path | None, *, force: bool) -> None:
+    """Refuse early, before any work, what the write would refuse anyway."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UserError(_("{path} is a folder; give a file name").format(path=path))
+    if path.exists() and not force:
+        raise UserError(_exists(path))
+
+
+def _exists(path: Path) -> str:
+    return _("{path} already exists; add --force to overwrite it or choose another name").format(
+        path=path
+    )
+
+
+def to_file(path: Path, text: str, *, force: bool) -> None:
+    """Write ``text`` to ``path`` atomically; an existing file only with ``force``."""
+    from samverkan.fileio import write_atomically
+
+    try:
+        write_atomically(path, text, overwrite=force)
+    except FileExistsError as exc:
+        raise UserError(_exists(path)) from exc
+    except OSError as exc:
+        raise UserError(
+            _("cannot write {path} ({reason}); choose another file with -o FILE").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from exc
+
+
+def to_stdout(text: str) -> None:
+    """Bytes, not text: UTF-8 whatever the console's encoding, so a redirect gives
+    the same file as -o."""
+    try:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+    except BrokenPipeError:
+        # `samverkan export ... | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
