@@ -7,10 +7,10 @@ imported cannot hide a violation.
 from __future__ import annotations
 
 import pkgutil
-from pathlib import Path
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import samverkan.domain
 import samverkan.services
