@@ -232,3 +232,21 @@ async def test_a_busy_database_never_stalls_the_input(
             blocker.close()
         await settle(pilot)
         assert [n.text for n in imported.notes.notes(mid)] == ["Skrivet medan någon annan skriver"]
+
+
+async def test_clicking_an_organisation_gives_it_the_floor(
+    app: SamverkanApp, imported: Services, clock: ManualClock
+) -> None:
+    from samverkan.ui.widgets.participation import ParticipationPanel
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        panel = app.screen.query_one(ParticipationPanel)
+        await pilot.click(ParticipationPanel, offset=(3, 3))  # the third organisation's line
+        await settle(pilot)
+        clock.advance(30)
+    meeting = imported.projects.meeting(mid)
+    state = imported.meetings.clock(mid, clock())
+    assert panel is not None
+    assert state.floor == meeting.organisations[2].id
+    assert state.floor_total(meeting.organisations[2].id) == 30

@@ -360,6 +360,10 @@ class MeetingScreen(MeetingActions):
             text.append("  #" + " #".join(sorted({t.slug for t in note.tags})), style="dim cyan")
         return text
 
+    @on(ParticipationPanel.Clicked)
+    def _floor_clicked(self, event: ParticipationPanel.Clicked) -> None:
+        self.action_floor(event.index)
+
     @on(NoteStream.Highlighted, "#notes")
     def _show_detail(self, event: NoteStream.Highlighted) -> None:
         detail = self.query_one("#note-detail", Static)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.widgets import Static
 
 from samverkan.domain.clock import ClockState, format_duration
@@ -58,6 +61,12 @@ class RemarkCounts:
 
 
 class ParticipationPanel(Static):
+    """One line an organisation; clicking a line gives that organisation the floor."""
+
+    @dataclass
+    class Clicked(Message):
+        index: int
+
     DEFAULT_CSS = """
     ParticipationPanel {
         height: auto;
@@ -97,3 +106,11 @@ class ParticipationPanel(Static):
             text.append(_("Everyone has been heard in this phase."), style="dim")
         text.no_wrap = False
         self.update(text)
+        self._rows = len(organisations)
+
+    _rows = 0
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y - 1  # below the column headings
+        if 0 <= index < self._rows:
+            self.post_message(self.Clicked(index))
