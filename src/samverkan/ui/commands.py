@@ -4,9 +4,30 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from samverkan.i18n import _
+
+
+# Keys every Textual screen has (Tab moves the focus); not worth a line in the help.
+_TEXTUAL_DEFAULTS = frozenset({"app.focus_next", "app.focus_previous", "screen.copy_text"})
+
+
+def own_bindings(screen: Screen[object]) -> list[Binding]:
+    """The keys of this screen that samverkan defines (its screens, widgets and app),
+    without the text-editing and scrolling keys every Textual input has."""
+    found: list[Binding] = []
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description or binding.system or binding.action in _TEXTUAL_DEFAULTS:
+            continue
+        if type(active.node).__module__.startswith("samverkan"):
+            found.append(binding)
+    # The screen's own keys too, where a focused widget uses the same key for now.
+    found += [b for b in type(screen).BINDINGS if isinstance(b, Binding) and b.description]
+    return found
 
 
 class SamverkanCommands(Provider):
@@ -14,15 +35,18 @@ class SamverkanCommands(Provider):
 
     def _commands(self) -> list[tuple[str, str, str]]:
         screen = self.screen
+        # A screen may name some commands better than its bindings can (e.g. the
+        # floor keys by organisation); those replace the bindings of the same action.
+        named: list[tuple[str, str, str]] = list(getattr(screen, "palette_commands", list)())
+        covered = {action for _title, action, _help in named}
         found: list[tuple[str, str, str]] = []
         seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.description in seen or binding.system:
+        for binding in own_bindings(screen):
+            if binding.description in seen or binding.action in covered:
                 continue
             seen.add(binding.description)
             found.append((binding.description, binding.action, binding.tooltip))
-        return found
+        return named + found
 
     async def discover(self) -> Hits:
         for description, action, tooltip in self._commands():

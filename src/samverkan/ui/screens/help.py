@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Markdown, Static
 
 from samverkan.i18n import _
+from samverkan.ui.commands import own_bindings
 
 
 class HelpScreen(ModalScreen[None]):
@@ -25,6 +26,9 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(_("Keys on this screen"), id="help-title")
             yield DataTable(id="help-keys", cursor_type="row", show_cursor=False)
+            text = getattr(self.under, "help_text", None)
+            if callable(text):
+                yield Markdown(str(text()), id="help-text")
             yield Static(
                 _("ctrl+p opens the command palette with every action. Esc closes this help."),
                 classes="muted",
@@ -34,12 +38,7 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns(_("Key"), _("Action"), _("What it does"))
         seen: set[tuple[str, str]] = set()
-        active = [a.binding for a in self.under.active_bindings.values()]
-        # The screen's own keys too, where a focused widget uses the same key for now.
-        own = [b for b in self.under.BINDINGS if isinstance(b, Binding)]
-        for binding in [*active, *own]:
-            if not binding.description or binding.system:
-                continue
+        for binding in own_bindings(self.under):
             display = self.app.get_key_display(binding)
             if (display, binding.description) in seen:
                 continue

@@ -360,6 +360,33 @@ class MeetingScreen(MeetingActions):
             text.append("  #" + " #".join(sorted({t.slug for t in note.tags})), style="dim cyan")
         return text
 
+    def help_text(self) -> str:
+        """Shown under the keys in the help: how a typed line becomes a note."""
+        return _(
+            "**Writing notes.** Type and press Enter. `@SKE` first on the line sets the "
+            "speaking organisation, which stays until changed (F2–F9 also give an "
+            "organisation the floor). Start with `b:` for a decision, `a:` for an action "
+            "item, `f:` for a question, `c:` (or quotation marks) for a verbatim quote. In an "
+            "action item, `@AF` names the owner and a date such as `senast 2018-09-01`, "
+            "`1/9`, `fredag` or `vecka 36` the due date. Tab completes a mention.\n\n"
+            "**The notes.** ↑ moves into the notes: `e` edits, `d` deletes, `x` ticks an "
+            "action item done, `o`/`k` filter by organisation or kind, `a` shows all phases, "
+            "Esc returns to writing. ctrl+z undoes the last change."
+        )
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        """The floor keys by organisation name, for the command palette."""
+        if self.meeting is None:
+            return []
+        return [
+            (
+                _("Give the floor to {org}").format(org=org.name),
+                f"floor({index})",
+                _("Also makes {short} the speaker of the next notes").format(short=org.short),
+            )
+            for index, org in enumerate(self.meeting.organisations)
+        ]
+
     @on(ParticipationPanel.Clicked)
     def _floor_clicked(self, event: ParticipationPanel.Clicked) -> None:
         self.action_floor(event.index)

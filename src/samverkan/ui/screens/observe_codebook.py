@@ -10,6 +10,7 @@ first match.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -46,7 +47,6 @@ class CodebookPane(Vertical):
         self.keys: CodeKeys = assign_code_keys(())
         self._mine: frozenset[str] = frozenset()
         self._others: frozenset[str] = frozenset()
-        self._pending: str | None = None
         self._query = ""
         self._timer: Timer | None = None
 
@@ -61,22 +61,28 @@ class CodebookPane(Vertical):
 
     def set_marks(self, mine: frozenset[str], others: frozenset[str]) -> None:
         """The codes on the highlighted note: this observer's, and other observers'."""
-        if (mine, others) != (self._mine, self._others):
-            self._mine, self._others = mine, others
-            self._rebuild()
+        changed = (mine ^ self._mine) | (others ^ self._others)
+        self._mine, self._others = mine, others
+        self._restyle(changed)
 
-    def set_pending(self, dimension_key: str | None) -> None:
-        """Show which dimension a pending two-key sequence is in."""
-        if dimension_key != self._pending:
-            self._pending = dimension_key
-            self._rebuild()
-            if dimension_key is not None:
-                option_list = self.query_one(OptionList)
-                try:
-                    index = option_list.get_option_index(f"dimension-{dimension_key}")
-                except OptionDoesNotExist:
-                    return
-                option_list.scroll_to(y=index, animate=False)
+    def show_dimension(self, dimension_key: str) -> None:
+        """Scroll to a dimension's codes (a pending two-key sequence is in it).
+
+        Only scrolls: restyling prompts would redraw the whole list on the key's frame.
+        """
+        option_list = self.query_one(OptionList)
+        with suppress(OptionDoesNotExist):
+            index = option_list.get_option_index(f"dimension-{dimension_key}")
+            option_list.scroll_to(y=index, animate=False)
+
+    def _restyle(self, code_ids: frozenset[str]) -> None:
+        """Redraw some prompts in place: moving through notes must not rebuild the list."""
+        option_list = self.query_one(OptionList)
+        by_id = {c.id: c for c in self.codes}
+        for code_id in code_ids:
+            if code_id in by_id:
+                with suppress(OptionDoesNotExist):  # filtered out by the search
+                    option_list.replace_option_prompt(code_id, self._prompt(by_id[code_id]))
 
     def matches(self) -> list[CodeView]:
         query = self._query.casefold().strip()
@@ -148,12 +154,10 @@ class CodebookPane(Vertical):
         last: tuple[str, Polarity] | None = None
         for code in found:
             if last is None or last[0] != code.dimension:
-                key = dimension_keys.get(code.dimension, " ")
-                style = "bold reverse" if key == self._pending else "bold"
-                options.append(
-                    Option(Text(f"{key} {code.dimension}", style=style), id=f"dimension-{key}",
-                           disabled=True)
-                )  # fmt: skip
+                key = dimension_keys.get(code.dimension)  # none beyond nine dimensions
+                header = self._header(key or " ", code.dimension)
+                header_id = f"dimension-{key}" if key else None
+                options.append(Option(header, id=header_id, disabled=True))
             if last != (code.dimension, code.polarity):
                 heading = Text("  " + polarity_heading(code.polarity), style=_STYLE[code.polarity])
                 options.append(Option(heading, disabled=True))
@@ -169,11 +173,13 @@ class CodebookPane(Vertical):
             except OptionDoesNotExist:
                 option_list.highlighted = None
 
+    def _header(self, key: str, name: str) -> Text:
+        return Text(f"{key} {name}", style="bold", no_wrap=True, overflow="ellipsis")
+
     def _prompt(self, code: CodeView) -> Text:
         label = self.keys.label(code)
-        in_pending = self._pending is not None and label.startswith(self._pending)
-        text = Text("  ")
-        text.append(f"{label or '  '}", style="bold reverse" if in_pending else "bold")
+        text = Text("  ", no_wrap=True, overflow="ellipsis")
+        text.append(f"{label or '  '}", style="bold")
         if code.id in self._mine:
             text.append(" ✓ ", style="bold green")
         elif code.id in self._others:

@@ -13,6 +13,7 @@ from rich.text import Text
 from samverkan.domain.clock import format_duration
 from samverkan.domain.labels import kind_label
 from samverkan.domain.model import MeetingView, NoteKind, NoteView, TagView
+from samverkan.domain.observing import CodeKeys
 from samverkan.i18n import _
 
 WHOLE_GROUP = ""  # the organisation filter's value for notes made for the whole group
@@ -78,37 +79,49 @@ class NoteFilter:
 
 
 class NoteFormatter:
-    """One line a note: meeting time, organisation, kind, text, then its tags."""
+    """One line a note: meeting time, organisation, its codes by key, kind, text.
 
-    def __init__(self, meeting: MeetingView, observer: str) -> None:
+    Codes show as their two-key sequences (as in the codebook pane), this
+    observer's in green, other observers' in magenta; the detail pane spells
+    them out with whose they are.
+    """
+
+    TAG_WIDTH = 9  # three keys; more become "+n"
+
+    def __init__(self, meeting: MeetingView, observer: str, keys: CodeKeys) -> None:
         self.observer = observer
+        self.keys = keys
         self.shorts = {o.id: o.short for o in meeting.organisations}
 
     def __call__(self, note: NoteView) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f"{format_duration(note.offset_seconds):>6} ", style="dim")
+        line.append(f"{format_duration(note.offset_seconds):>7} ", style="dim")
         line.append(f"{self.shorts.get(note.organisation_id or '', '·'):<4} ", style="cyan")
+        tags = self.tags(note)
+        tags.pad_right(max(0, self.TAG_WIDTH - tags.cell_len))
+        line.append_text(tags)
+        line.append(" ")
         if note.kind == NoteKind.OBSERVATION:
             mark = "◆" if same_observer(note.author, self.observer) else "◇"
             line.append(f"{mark}{initials(note.author)} ", style="magenta")
         elif note.kind != NoteKind.NOTE:
             line.append(f"[{kind_label(note.kind)}] ", style="bold")
-        tags = self.tags(note)
         line.append(note.text)
-        if tags:
-            line.append("  ")
-            line.append_text(tags)
         return line
 
     def tags(self, note: NoteView) -> Text:
+        # Each code once: green when this observer has it, magenta when only others do.
+        mine = {t.code_id for t in note.tags if same_observer(t.observer, self.observer)}
+        codes = sorted({t.code_id for t in note.tags}, key=lambda c: (c not in mine, c))
         text = Text()
-        for tag in note.tags:
+        for index, code_id in enumerate(codes):
+            if index == 3 and len(codes) > 3:
+                text.append(f"+{len(codes) - 3}", style="dim")
+                break
             if text:
                 text.append(" ")
-            if same_observer(tag.observer, self.observer):
-                text.append(f"#{tag.slug}", style="bold green")
-            else:
-                text.append(f"#{tag.slug}·{initials(tag.observer)}", style="magenta")
+            style = "bold green" if code_id in mine else "magenta"
+            text.append(self.keys.labels.get(code_id, "··"), style=style)
         return text
 
 
@@ -126,12 +139,14 @@ def note_details(note: NoteView | None, meeting: MeetingView, observer: str) -> 
     if note.author:
         head.append(note.author)
     text = Text(" · ".join(head) + "\n", style="dim")
-    text.append(note.text + "\n")
     mine = [t.slug for t in note.tags if same_observer(t.observer, observer)]
-    others = [f"{t.slug} ({t.observer})" for t in note.tags if not same_observer(t.observer, observer)]
-    text.append(_("Your tags: ") , style="bold")
+    others = [
+        f"{t.slug} ({t.observer})" for t in note.tags if not same_observer(t.observer, observer)
+    ]
+    text.append(_("Your tags: "), style="bold")
     text.append(", ".join(mine) or "–", style="green")
     if others:
-        text.append("   " + _("Others: "), style="bold")
+        text.append("  " + _("Others: "), style="bold")
         text.append(", ".join(others), style="magenta")
+    text.append("\n" + note.text)
     return text

@@ -33,5 +33,6 @@ class ObserveHelpScreen(HelpScreen):
     def on_mount(self) -> None:
         box = self.query_one("#help-box")
         box.mount(
-            Static(code_key_help(self.keys), id="help-code-keys"), after=self.query_one("#help-title")
+            Static(code_key_help(self.keys), id="help-code-keys"),
+            after=self.query_one("#help-title"),
         )
