@@ -370,12 +370,12 @@ def build_demo(path: Path) -> None:
     try:
         _build(tmp, bundles, recording)
         _checkpoint(tmp)
-        _remove_sidecars(tmp)
+        _remove_sidecars(tmp, ".lock")
         # A stale -wal beside the old file would be replayed into the new one.
         _remove_sidecars(path)
         os.replace(tmp, path)
     except BaseException:
-        _remove_sidecars(tmp)
+        _remove_sidecars(tmp, ".lock")
         tmp.unlink(missing_ok=True)
         raise
 
@@ -408,8 +408,10 @@ def _sidecar(db: Path, suffix: str) -> Path:
     return db.with_name(db.name + suffix)
 
 
-def _remove_sidecars(db: Path) -> None:
-    for suffix in ("-wal", "-shm", "-journal"):
+def _remove_sidecars(db: Path, *more: str) -> None:
+    # The writers' lock file (store.turns) only for the temporary file: another
+    # process may still be taking turns on the one at ``path``.
+    for suffix in ("-wal", "-shm", "-journal", *more):
         _sidecar(db, suffix).unlink(missing_ok=True)
 
 

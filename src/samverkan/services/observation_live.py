@@ -74,9 +74,9 @@ class DataVersion:
                 return None
             try:
                 if self._connection is None:
-                    self._connection = sqlite3.connect(
-                        f"file:{self._path}?mode=ro", uri=True, check_same_thread=False
-                    )
+                    # as_uri() percent-encodes: a folder named "a?b#c%" must still work.
+                    uri = f"{self._path.resolve().as_uri()}?mode=ro"
+                    self._connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
                 row = self._connection.execute("PRAGMA data_version").fetchone()
                 return int(row[0])
             except sqlite3.Error:

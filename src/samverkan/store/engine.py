@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
+
+from samverkan.store.turns import Busy, WriteTurns
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -57,7 +59,8 @@ def _on_begin(connection: Any) -> None:
 
 def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, pool_size: int = 4) -> Engine:
     engine = create_engine(
-        f"sqlite:///{path}",
+        # URL.create, not an f-string: a path with "?" or "%" is a path, not a query.
+        URL.create("sqlite", database=str(path)),
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
         poolclass=QueuePool,
         pool_size=pool_size,
@@ -80,6 +83,7 @@ class Database:
         self.engine = engine
         self._writer = engine.execution_options(**{_IMMEDIATE: True})
         self._nowait: Engine | None = None
+        self._turns = WriteTurns(path)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -91,9 +95,21 @@ class Database:
         """One write transaction. ``wait=False`` raises :class:`DatabaseBusy` at
         once instead of waiting when another process holds the write lock."""
         if wait:
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            with (
+                self._turns.turn(),
+                Session(self._writer, expire_on_commit=False) as session,
+                session.begin(),
+            ):
                 yield session
             return
+        try:
+            with self._turns.turn(wait=False), self._nowait_session() as session:
+                yield session
+        except Busy as exc:
+            raise DatabaseBusy(str(self.path)) from exc
+
+    @contextmanager
+    def _nowait_session(self) -> Iterator[Session]:
         if self._nowait is None:
             self._nowait = make_engine(self.path, busy_timeout_ms=0, pool_size=1).execution_options(
                 **{_IMMEDIATE: True}
@@ -112,3 +128,4 @@ class Database:
         self.engine.dispose()
         if self._nowait is not None:
             self._nowait.dispose()
+        self._turns.close()

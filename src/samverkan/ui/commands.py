@@ -10,7 +10,6 @@ from textual.screen import Screen
 
 from samverkan.i18n import _
 
-
 # Keys every Textual screen has (Tab moves the focus); not worth a line in the help.
 _TEXTUAL_DEFAULTS = frozenset({"app.focus_next", "app.focus_previous", "screen.copy_text"})
 

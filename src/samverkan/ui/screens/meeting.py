@@ -9,6 +9,7 @@ fails, so typing never waits for the disk and nothing typed is lost.
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -245,6 +246,9 @@ class MeetingScreen(MeetingActions):
         stream.set_notes(notes)
         self._apply_filter()
         self._refresh_all()
+        # Thousands of loaded notes need no collecting: moving them out of the
+        # collector's sight spares the typing the 100 ms pauses of full collections.
+        gc.freeze()
 
     @staticmethod
     def _placeholder() -> str:

@@ -1,0 +1,123 @@
+"""``changes_since``: what an open observer screen learns of other connections' writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from samverkan.domain.clock import ManualClock
+from samverkan.services import NoteDraft, Services, open_services
+from samverkan.services.observations import ObservationService
+
+
+@pytest.fixture
+def other(db_path: Path, imported: Services) -> Iterator[Services]:
+    """Another writer on the same file with its own engine and clock (another process)."""
+    writer = open_services(db_path, clock=ManualClock(imported.clock()), author="Göran")
+    yield writer
+    writer.close()
+
+
+@pytest.fixture
+def watcher(imported: Services) -> Iterator[ObservationService]:
+    service = ObservationService(imported.database, imported.clock)
+    yield service
+    service.close()
+
+
+def test_first_call_gives_everything_then_only_what_changed(
+    imported: Services, other: Services, watcher: ObservationService
+) -> None:
+    meeting_id = imported.projects.resolve_ref("grupp-1/1")
+    other.meetings.start(meeting_id)
+    first = other.notes.add(meeting_id, NoteDraft("Först"))
+    start = watcher.changes_since(meeting_id, None)
+    assert [n.text for n in start.notes] == ["Först"]
+    assert start.phase_id == other.meetings.clock(meeting_id).phase_id
+    idle = watcher.changes_since(meeting_id, start.cursor)
+    assert idle.empty and idle.cursor is start.cursor  # nothing committed: one pragma
+    second = other.notes.add(meeting_id, NoteDraft("Sedan"))
+    news = watcher.changes_since(meeting_id, idle.cursor)
+    assert [n.id for n in news.notes] == [second.id]
+    code = imported.projects.meeting(meeting_id).codes[0]
+    other.tags.set(first.id, code.id, "Anders", True)
+    tagged = watcher.changes_since(meeting_id, news.cursor)
+    assert [(n.id, [t.observer for t in n.tags]) for n in tagged.notes] == [(first.id, ["Anders"])]
+    assert [(note_id, active) for note_id, _tag, active in tagged.tags] == [(first.id, True)]
+    other.notes.delete(second.id)
+    gone = watcher.changes_since(meeting_id, tagged.cursor)
+    assert gone.removed == (second.id,) and gone.notes == ()
+
+
+def test_rows_of_other_meetings_and_repeats_are_not_delivered(
+    imported: Services, other: Services, watcher: ObservationService
+) -> None:
+    meeting_id = imported.projects.resolve_ref("grupp-1/1")
+    elsewhere = imported.projects.resolve_ref("grupp-1/2")
+    other.meetings.start(meeting_id)
+    other.meetings.start(elsewhere)
+    other.notes.add(meeting_id, NoteDraft("Här"))
+    cursor = watcher.changes_since(meeting_id, None).cursor
+    other.notes.add(elsewhere, NoteDraft("Där"))
+    # Something was committed, so the queries run; but "Här" was delivered already.
+    again = watcher.changes_since(meeting_id, cursor)
+    assert again.empty and again.cursor.data_version != cursor.data_version
+
+
+def test_a_late_commit_with_an_older_time_is_not_missed(
+    imported: Services, db_path: Path, watcher: ObservationService
+) -> None:
+    """A writer stamps its row, waits for the lock, commits after a newer row was read."""
+    meeting_id = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(meeting_id)
+    note = imported.notes.add(meeting_id, NoteDraft("Anteckning"))
+    clock = ManualClock(imported.clock())
+    cursor = watcher.changes_since(meeting_id, None).cursor
+    slow = open_services(db_path, clock=ManualClock(clock.now - timedelta(seconds=8)))
+    code = imported.projects.meeting(meeting_id).codes[0]
+    slow.tags.set(note.id, code.id, "Anders", True)  # updated_at 8 s before what was seen
+    slow.close()
+    late = watcher.changes_since(meeting_id, cursor)
+    assert [t.slug for n in late.notes for t in n.tags] == [code.slug]
+
+
+def test_phase_changes_are_reported(
+    imported: Services, other: Services, watcher: ObservationService
+) -> None:
+    meeting_id = imported.projects.resolve_ref("grupp-1/1")
+    cursor = watcher.changes_since(meeting_id, None)
+    assert cursor.phase_id is None
+    other.meetings.start(meeting_id)
+    other.meetings.go_to_phase(meeting_id, 1)
+    moved = watcher.changes_since(meeting_id, cursor.cursor)
+    phases = imported.projects.meeting(meeting_id).phases
+    assert moved.phase_id == phases[1].id
+
+
+def test_closed_watcher_still_answers(imported: Services) -> None:
+    meeting_id = imported.projects.resolve_ref("grupp-1/1")
+    service = ObservationService(imported.database, imported.clock)
+    service.close()
+    assert service.changes_since(meeting_id, None).cursor.data_version is None
+
+
+def test_the_shortcut_works_in_a_folder_with_uri_characters(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    from tests.conftest import GRUPP_1
+
+    # "?" and "%" are left out: store/engine.py cannot open such paths yet (see the report).
+    odd = tmp_path / "a b#c"
+    odd.mkdir()
+    services = open_services(odd / "samverkan.db", clock=clock)
+    services.importer.import_paths([GRUPP_1])
+    watcher = ObservationService(services.database, services.clock)
+    meeting_id = services.projects.resolve_ref("grupp-1/1")
+    first = watcher.changes_since(meeting_id, None)
+    assert first.cursor.data_version is not None
+    assert watcher.changes_since(meeting_id, first.cursor).cursor is first.cursor
+    watcher.close()
+    services.close()
