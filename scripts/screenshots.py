@@ -53,7 +53,9 @@ async def meeting(pilot: Pilot[None], services: Services) -> None:
     pilot.app.push_screen(MeetingScreen(mid))
     await settle(pilot)
     await pilot.press("ctrl+a")
-    pilot.app.screen.query_one("#note-input", Input).value = "a: Skicka kartläggningsmallen @SOD senast fredag"
+    pilot.app.screen.query_one(
+        "#note-input", Input
+    ).value = "a: Skicka kartläggningsmallen @SOD senast fredag"
     await settle(pilot)
 
 

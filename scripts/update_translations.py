@@ -53,7 +53,13 @@ DOMAIN = "samverkan"
 LANGUAGES = ("sv", "en")
 
 # Same keywords as ``pybabel extract --no-default-keywords -k _ -k ngettext:1,2 -k N_``.
-KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "ngettext": (1, 2), "N_": None}
+# pgettext(context, message): the same English word in a narrow place (a column heading).
+KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
+    "_": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "pgettext": ((1, "c"), 2),
+}
 COMMENT_TAGS = ("Translators:", "TRANSLATORS:")
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 WIDTH = 100
@@ -285,7 +291,7 @@ class _CallLinter(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         name = self._keyword(node)
         if name is not None:
-            positions = (0, 1) if name == "ngettext" else (0,)
+            positions = (0, 1) if name in ("ngettext", "pgettext") else (0,)
             for pos in positions:
                 if pos >= len(node.args):
                     self.warn(node, f"{name}() without a literal message: not extracted")

@@ -77,6 +77,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations().ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` as used in ``context`` (e.g. a narrow column heading)."""
+    return _translations().pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from samverkan.domain.errors import UserError
 from samverkan.domain.labels import status_label
 from samverkan.domain.model import MeetingStatus, MeetingSummary, ProjectSummary
-from samverkan.i18n import _
+from samverkan.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from samverkan.ui.app import SamverkanApp
@@ -96,7 +96,7 @@ class HomeScreen(Screen[None]):
         table.add_column(_("Date"), key="date", width=10)
         table.add_column(_("Host"), key="host", width=4)
         table.add_column(_("Status"), key="status", width=8)
-        table.add_column(_("Notes"), key="notes", width=5)
+        table.add_column(pgettext("column heading, 5 letters", "Notes"), key="notes", width=5)
         table.add_column(_("Title"), key="title", width=20)
         # The file's name only: the full path is long; `samverkan list` and --db show it.
         self.sub_title = self.samverkan.db_path.name

@@ -405,7 +405,8 @@ class MeetingScreen(MeetingActions):
         org = self.meeting.organisation(note.organisation_id)
         info = Text()
         info.append(f"{kind_label(note.kind)}", style="bold")
-        info.append(f" · {org.name if org else _('the whole group')} · {note.author}")
+        speaker = org.name if org else _("the whole group")
+        info.append(f" · {speaker} · {note.author}")
         if note.kind == NoteKind.ACTION:
             owner = self.meeting.organisation(note.owner_organisation_id)
             info.append(" · " + _("owner: {owner}").format(owner=owner.short if owner else "—"))

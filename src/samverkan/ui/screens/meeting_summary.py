@@ -20,14 +20,16 @@ def close_summary(
     """Markdown: what was decided and what is still to do, before the meeting closes."""
     decisions = [n for n in notes if n.kind == NoteKind.DECISION and not n.deleted]
     actions = [n for n in open_actions if not n.done]
-    lines = [f"**{_('Decisions')}** ({len(decisions)})", ""]
-    lines += [f"- {_plain(n.text)}" for n in decisions] or [f"- {_('none')}"]
-    lines += ["", f"**{_('Open action items')}** ({len(actions)})", ""]
+    none = _("none")
+    decisions_heading, actions_heading = _("Decisions"), _("Open action items")
+    lines = [f"**{decisions_heading}** ({len(decisions)})", ""]
+    lines += [f"- {_plain(n.text)}" for n in decisions] or [f"- {none}"]
+    lines += ["", f"**{actions_heading}** ({len(actions)})", ""]
     for note in actions:
         owner = meeting.organisation(note.owner_organisation_id)
-        due = f", {_('due {date}').format(date=note.due.isoformat())}" if note.due else ""
+        due = ", " + _("due {date}").format(date=note.due.isoformat()) if note.due else ""
         lines.append(f"- {_plain(note.text)} ({owner.short if owner else '—'}{due})")
     if not actions:
-        lines.append(f"- {_('none')}")
+        lines.append(f"- {none}")
     lines += ["", _("The meeting becomes read-only until it is reopened (F10).")]
     return "\n".join(lines)

@@ -82,7 +82,8 @@ class ParticipationPanel(Static):
     ) -> None:
         phase = state.phase_id
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{'':3} {_('Org'):<6}{_('Phase'):>9} {_('All'):>9}\n", style="bold")
+        org_heading, phase_heading, all_heading = _("Org"), _("Phase"), _("All")
+        text.append(f"{'':3} {org_heading:<6}{phase_heading:>9} {all_heading:>9}\n", style="bold")
         silent: list[str] = []
         for org in organisations:
             key = (floor_key(org.position) or "").upper()

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from samverkan.domain.labels import polarity_heading
 from samverkan.domain.model import OrganisationView, Polarity
 from samverkan.domain.tally import CodeTally, DimensionTally
-from samverkan.i18n import _
+from samverkan.i18n import _, ngettext
 
 _POLARITY_STYLE = {
     Polarity.SUCCESS: "bold green",
@@ -78,7 +78,14 @@ def render_tally(
         if index:
             text.append("\n")
         text.append(dimension.dimension, style="bold underline")
-        text.append("  " + _("{count} remarks").format(count=dimension.total) + "\n", style="dim")
+        text.append(
+            "  "
+            + ngettext("{count} remark", "{count} remarks", dimension.total).format(
+                count=dimension.total
+            )
+            + "\n",
+            style="dim",
+        )
         for part in dimension.polarities:
             text.append(
                 "  " + polarity_heading(part.polarity) + "\n", _POLARITY_STYLE[part.polarity]
@@ -89,8 +96,9 @@ def render_tally(
 
 
 def _code(text: Text, code: CodeTally, shorts: dict[str, str], max_remarks: int | None) -> None:
+    whole = _("whole group")
     orgs = ", ".join(
-        f"{shorts.get(org or '', _('whole group')) if org else _('whole group')} {count}"
+        f"{shorts.get(org or '', whole) if org else whole} {count}"
         for org, count in code.by_organisation
     )
     text.append(f"    {code.code.label}", style="bold")
