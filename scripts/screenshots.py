@@ -48,11 +48,12 @@ async def meeting(pilot: Pilot[None], services: Services) -> None:
     from samverkan.ui.screens.meeting import MeetingScreen
 
     mid = services.projects.resolve_ref("grupp-1/2")
+    # Reopened after the recorded meeting and taken back to its discussion.
     services.meetings.reopen(mid)
     services.meetings.start(mid)
+    services.meetings.go_to_phase(mid, -2)
     pilot.app.push_screen(MeetingScreen(mid))
     await settle(pilot)
-    await pilot.press("ctrl+a")
     pilot.app.screen.query_one(
         "#note-input", Input
     ).value = "a: Skicka kartläggningsmallen @SOD senast fredag"
@@ -73,6 +74,12 @@ async def optional(module: str, screen: str, *args: str) -> Setup:
         values = {"meeting": mid, "project": pid, "observer": "Cecilia Norberg"}
         pilot.app.push_screen(cls(*(values[a] for a in args)))
         await settle(pilot)
+        # Markdown and tables finish rendering after their worker: wait for them.
+        for _ in range(100):
+            if not pilot.app.screen.query("LoadingIndicator"):
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.5)
 
     return run
 
@@ -92,7 +99,8 @@ async def shoot(name: str, setup_screen: Setup, size: tuple[int, int]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo.db"
         build_demo(path)
-        clock = ManualClock(datetime(2018, 5, 17, 9, 45, tzinfo=UTC))
+        # After the demo's second meeting (it ended 13:02 in Söderhamn).
+        clock = ManualClock(datetime(2018, 5, 17, 11, 30, tzinfo=UTC))
         services = open_services(path, clock=clock)
         try:
             app = make_app(services, clock)
