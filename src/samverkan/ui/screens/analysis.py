@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -40,16 +39,17 @@ from samverkan.ui.screens.analysis_format import (
     trend_bars,
     trend_title,
 )
+from samverkan.ui.screens.base import SamverkanScreen
 
 if TYPE_CHECKING:
-    from samverkan.ui.app import SamverkanApp
+    pass
 
 POLARITIES: tuple[Polarity | None, ...] = (None, *Polarity)
 LABEL, TOTAL = "label", "total"
 NO_ORGANISATION = "-"  # column key of remarks without an organisation
 
 
-class AnalysisScreen(Screen[None]):
+class AnalysisScreen(SamverkanScreen):
     CSS_PATH = "analysis.tcss"
     BINDINGS = [
         Binding("escape", "back", _("Back"), tooltip=_("Back to the projects"), id="analysis.back"),
@@ -121,13 +121,6 @@ class AnalysisScreen(Screen[None]):
         self.text_filter = ""
         self.shown: tuple[CodeView, ...] = ()
         self._debounce: Timer | None = None
-
-    @property
-    def samverkan(self) -> SamverkanApp:
-        from samverkan.ui.app import SamverkanApp
-
-        assert isinstance(self.app, SamverkanApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")

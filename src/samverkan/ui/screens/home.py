@@ -8,7 +8,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.data_table import ColumnKey
 from textual.widgets.option_list import Option
@@ -17,12 +16,13 @@ from samverkan.domain.errors import UserError
 from samverkan.domain.labels import status_label
 from samverkan.domain.model import MeetingStatus, MeetingSummary, ProjectSummary
 from samverkan.i18n import _, pgettext
+from samverkan.ui.screens.base import SamverkanScreen
 
 if TYPE_CHECKING:
-    from samverkan.ui.app import SamverkanApp
+    pass
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(SamverkanScreen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding(
@@ -69,13 +69,6 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.projects: list[ProjectSummary] = []
-
-    @property
-    def samverkan(self) -> SamverkanApp:
-        from samverkan.ui.app import SamverkanApp
-
-        assert isinstance(self.app, SamverkanApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Input
 
 from samverkan.domain.clock import ClockEvent, ClockState
@@ -26,11 +25,12 @@ from samverkan.domain.model import (
 from samverkan.i18n import _
 from samverkan.ui.dialogs.confirm import ConfirmDialog
 from samverkan.ui.dialogs.picker import Choice, PickerDialog
+from samverkan.ui.screens.base import SamverkanScreen
 from samverkan.ui.widgets.note_stream import NoteStream
 from samverkan.ui.writer import WriteQueue
 
 if TYPE_CHECKING:
-    from samverkan.ui.app import SamverkanApp
+    pass
 
 KIND_KEYS = {
     NoteKind.NOTE: "n",
@@ -98,7 +98,7 @@ class MeetingNoteStream(NoteStream):
     ]
 
 
-class MeetingActions(Screen[None]):
+class MeetingActions(SamverkanScreen):
     """The actions; the state and painting they use are the meeting screen's."""
 
     meeting_id: str
@@ -114,13 +114,6 @@ class MeetingActions(Screen[None]):
     kind_filter: NoteKind | None
     undo_stack: list[tuple[str, int | None]]
     writes: WriteQueue | None
-
-    @property
-    def samverkan(self) -> SamverkanApp:
-        from samverkan.ui.app import SamverkanApp
-
-        assert isinstance(self.app, SamverkanApp)
-        return self.app
 
     # Painting lives in meeting.py.
     def _tick(self) -> None:

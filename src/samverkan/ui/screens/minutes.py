@@ -15,19 +15,19 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, MarkdownViewer
 
 from samverkan.domain.errors import UserError
 from samverkan.domain.minutes_data import MinutesData
 from samverkan.i18n import LANGUAGES, _, use_language
+from samverkan.ui.screens.base import SamverkanScreen
 from samverkan.ui.screens.minutes_dialogs import ConfirmOverwriteDialog, SaveMinutesDialog
 
 if TYPE_CHECKING:
-    from samverkan.ui.app import SamverkanApp
+    pass
 
 
-class MinutesScreen(Screen[None]):
+class MinutesScreen(SamverkanScreen):
     CSS_PATH = "minutes.tcss"
     BINDINGS = [
         Binding(
@@ -66,13 +66,6 @@ class MinutesScreen(Screen[None]):
         """Language of the minutes; the project's until the user switches."""
         self.markdown = ""
         """The Markdown on screen, exactly what saving writes."""
-
-    @property
-    def samverkan(self) -> SamverkanApp:
-        from samverkan.ui.app import SamverkanApp
-
-        assert isinstance(self.app, SamverkanApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")

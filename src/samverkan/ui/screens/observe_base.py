@@ -19,7 +19,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
-from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.worker import get_current_worker
@@ -30,11 +29,12 @@ from samverkan.domain.observing import complete_observation
 from samverkan.i18n import _
 from samverkan.services.observation_live import ChangeCursor, Changes
 from samverkan.services.observations import ObservationService
+from samverkan.ui.screens.base import SamverkanScreen
 from samverkan.ui.screens.observe_format import NoteFilter, NoteFormatter, has_own_tag
 from samverkan.ui.widgets.note_stream import NoteStream
 
 if TYPE_CHECKING:
-    from samverkan.ui.app import SamverkanApp
+    pass
 
 T = TypeVar("T")
 _Job = tuple[Callable[[], Any], Callable[[Any], None], Callable[[str], None]]
@@ -59,7 +59,7 @@ class ObservationSuggester(Suggester):
         return complete_observation(value, self.meeting.organisations, self.meeting.codes)
 
 
-class ObserveBase(Screen[None]):
+class ObserveBase(SamverkanScreen):
     def __init__(self, meeting_id: str, observer: str) -> None:
         super().__init__()
         self.meeting_id = meeting_id
@@ -82,13 +82,6 @@ class ObserveBase(Screen[None]):
         self._jobs_lock = threading.Lock()
         self._draining = False
         self.observations: ObservationService
-
-    @property
-    def samverkan(self) -> SamverkanApp:
-        from samverkan.ui.app import SamverkanApp
-
-        assert isinstance(self.app, SamverkanApp)
-        return self.app
 
     @property
     def stream(self) -> NoteStream:

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,10 +19,11 @@ from samverkan.domain.model import MeetingStatus, MeetingView, NoteView
 from samverkan.domain.natural_dates import parse_due
 from samverkan.i18n import _
 from samverkan.ui.dialogs.text_input import TextInputDialog
+from samverkan.ui.screens.base import SamverkanScreen
 from samverkan.ui.widgets.phase_bar import phase_title
 
 if TYPE_CHECKING:
-    from samverkan.ui.app import SamverkanApp
+    pass
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class _Row:
     person_id: str | None
 
 
-class MeetingSetupScreen(Screen[None]):
+class MeetingSetupScreen(SamverkanScreen):
     CSS_PATH = "setup.tcss"
     BINDINGS = [
         Binding(
@@ -82,13 +82,6 @@ class MeetingSetupScreen(Screen[None]):
         self.present: dict[_Row, bool] = {}
         self.rows: list[_Row] = []
         self.actions: list[NoteView] = []
-
-    @property
-    def samverkan(self) -> SamverkanApp:
-        from samverkan.ui.app import SamverkanApp
-
-        assert isinstance(self.app, SamverkanApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
