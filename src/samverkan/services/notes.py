@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import insert, literal_column, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col, select
 
 from samverkan.domain.errors import UserError
@@ -24,9 +25,12 @@ from samverkan.i18n import _
 from samverkan.store import tables as t
 from samverkan.store.converters import note_view
 from samverkan.store.engine import Database
+from samverkan.store.raw_insert import RawInsert
+from samverkan.store.types import UTCDateTime
 
 _NOTE_TABLE: Any = t.Note.__table__  # type: ignore[attr-defined]
 _REVISION_TABLE: Any = t.NoteRevision.__table__  # type: ignore[attr-defined]
+_STARTED = UTCDateTime()
 # The fields a revision snapshots and an undo restores.
 _VIEW_COLUMNS = (
     "id",
@@ -88,6 +92,7 @@ class NoteService:
         self._db = database
         self._clock = clock
         self.author = author
+        self._inserts: tuple[RawInsert, RawInsert] | None = None
 
     # ------------------------------------------------------------ writing
 
@@ -107,12 +112,20 @@ class NoteService:
         now = self._clock()
         note_id = new_id()
         with self._db.write(wait=wait) as session:
-            meeting = session.get(t.Meeting, meeting_id)
-            if meeting is None:
+            # On the DBAPI connection of this transaction: this runs on every Enter,
+            # and SQLAlchemy's statement machinery would cost more than SQLite does.
+            connection = session.connection()
+            dbapi = connection.connection.driver_connection
+            assert dbapi is not None
+            row = dbapi.execute(
+                "SELECT status, started_at FROM meeting WHERE id = ?", (meeting_id,)
+            ).fetchone()
+            if row is None:
                 raise UserError(_("the meeting no longer exists in this database"))
-            if meeting.status == MeetingStatus.CLOSED:
+            if row[0] == MeetingStatus.CLOSED:
                 raise UserError(_("the meeting is closed; reopen it to add notes"))
-            offset = (now - meeting.started_at).total_seconds() if meeting.started_at else 0.0
+            started = _STARTED.process_result_value(row[1], connection.dialect)
+            offset = (now - started).total_seconds() if started else 0.0
             values = {
                 "id": note_id,
                 "meeting_id": meeting_id,
@@ -133,8 +146,10 @@ class NoteService:
                 "revision": 1,
                 "updated_at": now,
             }
-            session.execute(insert(_NOTE_TABLE), [values])
-            session.execute(insert(_REVISION_TABLE), [_revision_values(values, "create", now)])
+            note_insert, revision_insert = self._raw_inserts(connection.dialect)
+            dbapi.execute(note_insert.sql, note_insert.params(values))
+            revision = _revision_values(values, "create", now)
+            dbapi.execute(revision_insert.sql, revision_insert.params(revision))
         return NoteView(
             id=note_id,
             meeting_id=meeting_id,
@@ -150,6 +165,11 @@ class NoteService:
             owner_person_id=draft.owner_person_id,
             due=draft.due,
         )
+
+    def _raw_inserts(self, dialect: Dialect) -> tuple[RawInsert, RawInsert]:
+        if self._inserts is None:
+            self._inserts = (RawInsert(_NOTE_TABLE, dialect), RawInsert(_REVISION_TABLE, dialect))
+        return self._inserts
 
     def edit(self, note_id: str, **changes: Any) -> NoteView:
         """Change some of a note's tracked fields; the old state stays in its history."""
