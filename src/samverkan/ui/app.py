@@ -19,7 +19,6 @@ from textual.binding import Binding
 from samverkan.domain.clock import system_clock
 from samverkan.i18n import _
 from samverkan.ui.commands import SamverkanCommands
-from samverkan.ui.screens.help import HelpScreen
 from samverkan.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -98,6 +97,9 @@ class SamverkanApp(App[None]):
             self._services.close()
 
     def action_help(self) -> None:
+        # Imported here: the help brings the Markdown widget, which start-up need not pay for.
+        from samverkan.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
