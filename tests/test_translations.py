@@ -32,11 +32,18 @@ from babel.messages.mofile import read_mo, write_mo  # noqa: E402
 from babel.messages.pofile import read_po  # noqa: E402
 
 PACKAGE_DIR = Path(samverkan.__file__).parent
-# The same keywords as scripts/update_translations.py (pybabel -k _ -k ngettext:1,2 -k N_).
-KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
+# The same keywords as scripts/update_translations.py: every marker samverkan.i18n defines.
+KEYWORDS = {
+    "_": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
 FIX = "run scripts/update-translations, then translate the entries it lists in {po}"
 
 MsgId = str | tuple[str, ...]
+Key = tuple[str | None, MsgId]  # (msgctxt, msgid)
 
 
 def po_path(lang: str) -> Path:
@@ -52,13 +59,13 @@ def load_po(lang: str) -> Catalog:
         return read_po(fh, locale=lang, domain="samverkan")
 
 
-def extracted() -> dict[MsgId, list[str]]:
-    """Every marked msgid in the package, with the files it comes from."""
-    found: dict[MsgId, list[str]] = {}
-    for filename, lineno, message, _comments, _context in babel_extract.extract_from_dir(
+def extracted() -> dict[Key, list[str]]:
+    """Every marked (context, msgid) in the package, with the places it comes from."""
+    found: dict[Key, list[str]] = {}
+    for filename, lineno, message, _comments, context in babel_extract.extract_from_dir(
         PACKAGE_DIR, keywords=KEYWORDS
     ):
-        key = message if isinstance(message, str) else tuple(message)
+        key = (context, message if isinstance(message, str) else tuple(message))
         found.setdefault(key, []).append(f"src/samverkan/{filename}:{lineno}")
     return found
 
@@ -99,10 +106,12 @@ def fields(text: str) -> set[str]:
 def test_every_msgid_in_the_code_has_a_swedish_translation() -> None:
     catalog = load_po("sv")
     missing, untranslated, fuzzy = [], [], []
-    for msgid, places in sorted(extracted().items(), key=lambda item: str(item[0])):
+    for (context, msgid), places in sorted(extracted().items(), key=lambda item: str(item[0])):
         singular = msgid if isinstance(msgid, str) else msgid[0]
-        message = catalog.get(singular)
+        message = catalog.get(singular, context)
         where = f"{msgid!r}  ({places[0]})"
+        if context:
+            where = f"[msgctxt {context!r}] {where}"
         if message is None or (
             not isinstance(msgid, str) and tuple(message.id) != msgid  # plural changed
         ):
@@ -128,10 +137,12 @@ def test_every_msgid_in_the_code_has_a_swedish_translation() -> None:
 
 def test_the_template_and_english_catalogue_hold_every_msgid() -> None:
     """The .pot and en.po are regenerated too, so tools and reviewers see the same list."""
-    in_code = {m if isinstance(m, str) else m[0] for m in extracted()}
+    in_code = {(c, m if isinstance(m, str) else m[0]) for c, m in extracted()}
     for path in (LOCALE_DIR.parent / "samverkan.pot", po_path("en")):
         with path.open("rb") as fh:
-            listed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+            listed = {
+                (m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(fh) if m.id
+            }
         missing = sorted(in_code - listed)
         assert not missing, f"{path.name} lacks {missing}; run scripts/update-translations"
 
@@ -183,9 +194,9 @@ def test_swedish_plural_forms() -> None:
 # --------------------------------------------------------------------------- (c)
 
 
-def _content(catalog: Catalog) -> dict[MsgId, MsgId]:
+def _content(catalog: Catalog) -> dict[Key, MsgId]:
     return {
-        (m.id if isinstance(m.id, str) else tuple(m.id)): (
+        (m.context, m.id if isinstance(m.id, str) else tuple(m.id)): (
             m.string if isinstance(m.string, str) else tuple(m.string or ())
         )
         for m in catalog

@@ -250,3 +250,43 @@ async def test_clicking_an_organisation_gives_it_the_floor(
     assert panel is not None
     assert state.floor == meeting.organisations[2].id
     assert state.floor_total(meeting.organisations[2].id) == 30
+
+
+async def test_earlier_action_items_ticked_done_or_carried_on(tmp_path: object) -> None:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from textual.widgets import OptionList
+
+    from samverkan.services import open_services
+    from samverkan.services.demo import build_demo
+    from samverkan.ui.app import make_app
+
+    assert isinstance(tmp_path, Path)
+    path = tmp_path / "demo.db"
+    build_demo(path)
+    clock = ManualClock(datetime(2018, 9, 13, 8, 0, tzinfo=UTC))
+    services = open_services(path, clock=clock)
+    try:
+        mid = services.projects.resolve_ref("grupp-1/3")
+        meeting = services.projects.meeting(mid)
+        before = services.notes.open_actions(meeting.project.id, 3)
+        assert len(before) >= 2
+        app = make_app(services, clock)
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.push_screen(MeetingSetupScreen(mid))
+            await settle(pilot)
+            app.screen.query_one("#actions", OptionList).focus()
+            await pilot.press("x")  # the first one is done
+            await settle(pilot)
+            await pilot.press("down", "c")
+            await pilot.pause()
+            app.screen.query_one(Input).value = "2018-10-31"
+            await pilot.press("enter")
+            await settle(pilot)
+        after = {n.id: n for n in services.notes.open_actions(meeting.project.id, 3)}
+        assert before[0].id not in after
+        assert after[before[1].id].due == date(2018, 10, 31)
+        assert [h.action for h in services.notes.history(before[0].id)][-1] == "done"
+    finally:
+        services.close()

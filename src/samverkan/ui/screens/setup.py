@@ -168,6 +168,7 @@ class MeetingSetupScreen(SamverkanScreen):
 
     def _paint_actions(self) -> None:
         options = self.query_one("#actions", OptionList)
+        highlighted = options.highlighted
         options.clear_options()
         if self.meeting is None:
             return
@@ -182,6 +183,8 @@ class MeetingSetupScreen(SamverkanScreen):
                     Text(_("None: every earlier action item is done."), style="dim"), disabled=True
                 )
             )
+        else:
+            options.highlighted = min(highlighted or 0, len(self.actions) - 1)
 
     # ------------------------------------------------------------ actions
 
