@@ -6,7 +6,8 @@
 
 Steps:
 
-1. Extract every ``_()``, ``ngettext()`` (singular, plural) and ``N_()`` string from
+1. Extract every ``_()``, ``ngettext()`` (singular, plural), ``pgettext()`` (context,
+   message), ``npgettext()`` and ``N_()`` string from
    ``src/samverkan`` into ``src/samverkan/i18n/samverkan.pot``. The output is sorted by
    msgid and the locations carry file names but no line numbers, so an unrelated edit
    does not churn the catalogues; a file is rewritten only when something other than its
@@ -52,13 +53,23 @@ LOCALE_DIR = I18N_DIR / "locale"
 DOMAIN = "samverkan"
 LANGUAGES = ("sv", "en")
 
-# Same keywords as ``pybabel extract --no-default-keywords -k _ -k ngettext:1,2 -k N_``.
+# Same keywords as ``pybabel extract --no-default-keywords -k _ -k ngettext:1,2 -k N_
+# -k pgettext:1c,2 -k npgettext:1c,2,3``.
 # pgettext(context, message): the same English word in a narrow place (a column heading).
 KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "_": None,
     "ngettext": (1, 2),
     "N_": None,
     "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
+# The positional arguments that must be string literals (context and messages).
+_LITERAL_ARGS = {
+    "_": (0,),
+    "N_": (0,),
+    "ngettext": (0, 1),
+    "pgettext": (0, 1),
+    "npgettext": (0, 1, 2),
 }
 COMMENT_TAGS = ("Translators:", "TRANSLATORS:")
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
@@ -291,8 +302,7 @@ class _CallLinter(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         name = self._keyword(node)
         if name is not None:
-            positions = (0, 1) if name in ("ngettext", "pgettext") else (0,)
-            for pos in positions:
+            for pos in _LITERAL_ARGS[name]:
                 if pos >= len(node.args):
                     self.warn(node, f"{name}() without a literal message: not extracted")
                     continue
@@ -300,7 +310,7 @@ class _CallLinter(ast.NodeVisitor):
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     if not arg.value.strip():
                         self.warn(node, f"{name}() of an empty or blank string")
-                    elif name == "_" and _COUNT.search(arg.value):
+                    elif name in ("_", "pgettext") and _COUNT.search(arg.value):
                         self.warn(
                             node,
                             f"_({arg.value!r}) formats a count: use ngettext() so that "
@@ -326,8 +336,8 @@ class _CallLinter(ast.NodeVisitor):
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         if isinstance(node.op, ast.Add) and (
-            self._keyword(node.left) in ("_", "ngettext")
-            or self._keyword(node.right) in ("_", "ngettext")
+            self._keyword(node.left) not in (None, "N_")
+            or self._keyword(node.right) not in (None, "N_")
         ):
             other = node.right if self._keyword(node.left) else node.left
             if self._has_words(other):
@@ -340,7 +350,7 @@ class _CallLinter(ast.NodeVisitor):
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         has_call = any(
-            isinstance(v, ast.FormattedValue) and self._keyword(v.value) in ("_", "ngettext")
+            isinstance(v, ast.FormattedValue) and self._keyword(v.value) not in (None, "N_")
             for v in node.values
         )
         literal = "".join(
@@ -383,7 +393,7 @@ def lint(package_dir: Path = PACKAGE_DIR) -> list[str]:
             lines = sorted(set(linter.import_time))
             shown = ", ".join(map(str, lines[:8])) + (", …" if len(lines) > 8 else "")
             warnings.append(
-                f"{rel}:{lines[0]}: {len(linter.import_time)} _()/ngettext() calls run at import "
+                f"{rel}:{lines[0]}: {len(linter.import_time)} translating calls run at import "
                 f"time (lines {shown}), e.g. in BINDINGS: they take the language set before the "
                 "module is first imported and ignore use_language()"
             )
@@ -399,6 +409,8 @@ def _untranslated(catalog: Catalog) -> tuple[list[str], list[str]]:
         if not message.id:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
+        if message.context:
+            msgid = f"[{message.context}] {msgid}"
         strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
         if not all(strings):
             empty.append(msgid)

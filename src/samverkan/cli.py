@@ -21,6 +21,7 @@ from samverkan.i18n import _, resolve_language, set_language
 
 if TYPE_CHECKING:
     from samverkan.services import Services
+    from samverkan.ui.app import SamverkanApp
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -110,6 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `samverkan list | head`: the reader left; that is not an error.
         sys.stderr.close()
         return EXIT_OK
+    except Exception as exc:
+        # The database's own errors (locked by another program, disk full, damaged)
+        # are the user's to act on too: one sentence, not a traceback.
+        if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3")):
+            raise
+        from samverkan.domain.errors import problem_sentence
+
+        print(_("samverkan: {message}").format(message=problem_sentence(exc)), file=sys.stderr)
+        return EXIT_INPUT
 
 
 def _peek_lang(argv: list[str]) -> str | None:
@@ -281,7 +291,6 @@ def _cmd_tui(args: argparse.Namespace) -> int:
 def _run_tui(args: argparse.Namespace, path: Path | None) -> int:
     from samverkan.store.inspection import check_database
     from samverkan.store.migrations import HEAD
-    from samverkan.ui.app import SamverkanApp
 
     path = path or locations.database_path(args.db)
     # A bad file is refused here, as one sentence, before the screen is taken over.
@@ -292,14 +301,28 @@ def _run_tui(args: argparse.Namespace, path: Path | None) -> int:
 
             return open_services(path)
 
+        from samverkan.ui.app import SamverkanApp
+
         app = SamverkanApp(opener, path=path)
     else:
+        from samverkan.ui.app import SamverkanApp
+
         app = SamverkanApp(open_cli_services(args, path))  # new or old file: migrate first
     try:
         app.run()
     finally:
-        app.close_services()
+        finish_app(app)
     return EXIT_OK
+
+
+def finish_app(app: SamverkanApp) -> None:
+    """After the screen is gone: write what is still queued, then close the database."""
+    if app.finish_writes() > 0:
+        print(
+            _("samverkan: some notes could not be written before closing; see the last error"),
+            file=sys.stderr,
+        )
+    app.close_services()
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -16,7 +16,7 @@ def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from samverkan.cli import open_cli_services
+    from samverkan.cli import finish_app, open_cli_services
     from samverkan.domain.model import MeetingStatus
     from samverkan.ui.app import make_app
 
@@ -24,9 +24,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         meeting_id = services.projects.resolve_ref(args.ref)
         planned = services.projects.meeting(meeting_id).summary.status == MeetingStatus.PLANNED
-        app = make_app(services)
-        app.start_meeting = (meeting_id, planned)
+    except BaseException:
+        services.close()
+        raise
+    app = make_app(services)
+    app.start_meeting = (meeting_id, planned)
+    try:
         app.run()
     finally:
-        services.close()
+        finish_app(app)
     return 0

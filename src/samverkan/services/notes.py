@@ -19,6 +19,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col, select
 
+from samverkan.domain.clock import ClockEvent, EventKind, replay
 from samverkan.domain.errors import UserError
 from samverkan.domain.model import MeetingStatus, NoteKind, NoteView, TagView, new_id
 from samverkan.i18n import _
@@ -31,6 +32,14 @@ from samverkan.store.types import UTCDateTime
 _NOTE_TABLE: Any = t.Note.__table__  # type: ignore[attr-defined]
 _REVISION_TABLE: Any = t.NoteRevision.__table__  # type: ignore[attr-defined]
 _STARTED = UTCDateTime()
+
+
+def _utc(stored: str) -> datetime:
+    value = _STARTED.process_result_value(stored, None)  # type: ignore[arg-type]
+    assert value is not None  # the column is NOT NULL
+    return value
+
+
 # The fields a revision snapshots and an undo restores.
 _VIEW_COLUMNS = (
     "id",
@@ -124,8 +133,17 @@ class NoteService:
                 raise UserError(_("the meeting no longer exists in this database"))
             if row[0] == MeetingStatus.CLOSED:
                 raise UserError(_("the meeting is closed; reopen it to add notes"))
-            started = _STARTED.process_result_value(row[1], connection.dialect)
-            offset = (now - started).total_seconds() if started else 0.0
+            # The meeting clock (pauses excluded), as the facilitator saw it.
+            events = [
+                ClockEvent(_utc(at), EventKind(kind))
+                for at, kind in dbapi.execute(
+                    "SELECT at, kind FROM meeting_event WHERE meeting_id = ? "
+                    "AND kind IN ('start', 'pause', 'resume', 'close', 'reopen') "
+                    "ORDER BY at, rowid",
+                    (meeting_id,),
+                )
+            ]
+            offset = replay(events, now).total
             values = {
                 "id": note_id,
                 "meeting_id": meeting_id,
@@ -191,6 +209,16 @@ class NoteService:
         """Tick an action item done (or open again); allowed in closed meetings too."""
         return self._change(note_id, "done" if done else "reopen", {"done": done}, guard=False)
 
+    def toggle_done(self, note_id: str) -> NoteView:
+        """Tick an action item done, or open again, from its stored state."""
+        with self._db.read() as session:
+            row = session.get(t.Note, note_id)
+            if row is None:
+                raise UserError(_("the note no longer exists in this database"))
+            if row.kind != NoteKind.ACTION:
+                raise UserError(_("only an action item can be ticked done"))
+        return self._change(note_id, "toggle", {}, guard=False, flip_done=True)
+
     def reschedule(self, note_id: str, due: date | None) -> NoteView:
         """Carry an action item on with a new due date; allowed in closed meetings too."""
         return self._change(note_id, "reschedule", {"due": due}, guard=False)
@@ -209,15 +237,26 @@ class NoteService:
         return self._change(note_id, "undo", state, guard=False)
 
     def _change(
-        self, note_id: str, action: str, changes: dict[str, Any], *, guard: bool = True
+        self,
+        note_id: str,
+        action: str,
+        changes: dict[str, Any],
+        *,
+        guard: bool = True,
+        flip_done: bool = False,
     ) -> NoteView:
-        now = self._clock()
         with self._db.write() as session:
+            # The time of the commit, not of the call: observers poll by updated_at,
+            # and a write may have waited its turn.
+            now = self._clock()
             row = session.get(t.Note, note_id)
             if row is None:
                 raise UserError(_("the note no longer exists in this database"))
             if guard:
                 _refuse_if_closed(session, row.meeting_id)
+            if flip_done:
+                changes = {"done": not row.done}
+                action = "done" if changes["done"] else "reopen"
             for name, value in changes.items():
                 setattr(row, name, value)
             if "done" in changes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
+from samverkan.domain.errors import UserError
+from samverkan.i18n import _
 from samverkan.store.turns import Busy, WriteTurns
 
 BUSY_TIMEOUT_MS = 10_000
@@ -29,8 +31,18 @@ BUSY_TIMEOUT_MS = 10_000
 _IMMEDIATE = "samverkan_immediate"
 
 
-class DatabaseBusy(Exception):
-    """Another process holds the write lock right now (only from ``write(wait=False)``)."""
+class DatabaseBusy(UserError):
+    """Another process holds the write lock: at once with ``write(wait=False)``, or
+    still after the busy timeout. Worth trying again, unlike other user errors."""
+
+    retryable = True
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            _("the database {path} is busy: another program is writing to it; try again").format(
+                path=path
+            )
+        )
 
 
 def _pragmas(busy_timeout_ms: int) -> Any:
@@ -94,19 +106,17 @@ class Database:
     def write(self, *, wait: bool = True) -> Iterator[Session]:
         """One write transaction. ``wait=False`` raises :class:`DatabaseBusy` at
         once instead of waiting when another process holds the write lock."""
-        if wait:
-            with (
-                self._turns.turn(),
-                Session(self._writer, expire_on_commit=False) as session,
-                session.begin(),
-            ):
-                yield session
-            return
-        try:
-            with self._turns.turn(wait=False), self._nowait_session() as session:
-                yield session
-        except Busy as exc:
-            raise DatabaseBusy(str(self.path)) from exc
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(self._turns.turn(wait=wait))
+            except Busy as exc:
+                raise DatabaseBusy(self.path) from exc
+            if wait:
+                session = stack.enter_context(Session(self._writer, expire_on_commit=False))
+                stack.enter_context(session.begin())
+            else:
+                session = stack.enter_context(self._nowait_session())
+            yield session
 
     @contextmanager
     def _nowait_session(self) -> Iterator[Session]:
@@ -120,7 +130,7 @@ class Database:
                 session.connection()  # BEGIN IMMEDIATE: takes the write lock or fails now
             except OperationalError as exc:
                 transaction.rollback()
-                raise DatabaseBusy(str(exc)) from exc
+                raise DatabaseBusy(self.path) from exc
             with transaction:
                 yield session
 

@@ -1,11 +1,14 @@
 """Taking turns to write, fairly, between the processes that share one file.
 
-SQLite's busy handler retries on a timer, so a process that writes without
-pause (a facilitator typing fast, a bulk import) can keep another (an
-observer tagging) waiting past any timeout. A blocking ``flock`` on a lock
-file beside the database queues the writers in the kernel instead; a lock
-within the process orders its own threads. Where ``fcntl`` does not exist
-(Windows) only SQLite's own locking applies.
+SQLite's busy handler backs off with ever longer sleeps, so a process that
+writes without pause (a facilitator typing fast, a bulk import) can keep
+another (an observer tagging) waiting past any timeout. A blocking ``flock`` on
+a lock file beside the database queues the waiting writers in the kernel
+instead, so each gets its turn within a few writes; a lock within the process
+orders its own threads. The blocking wait happens in a short-lived thread so
+that a writer that cannot get its turn within the busy timeout (another process
+hung mid-write) gets :class:`Busy`, never an endless wait.
+Where ``fcntl`` does not exist (Windows) only SQLite's own locking applies.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ class Busy(Exception):
 
 
 class WriteTurns:
-    def __init__(self, database_path: Path) -> None:
+    def __init__(self, database_path: Path, timeout: float = 10.0) -> None:
         self._path = database_path.with_name(database_path.name + ".lock")
+        self._timeout = timeout
         self._threads = threading.Lock()
         self._fd: int | None = None
 
@@ -44,15 +48,12 @@ class WriteTurns:
 
     @contextmanager
     def turn(self, *, wait: bool = True) -> Iterator[None]:
-        if not self._threads.acquire(blocking=wait):
+        if not self._threads.acquire(timeout=self._timeout if wait else 0):
             raise Busy
         try:
             fd = self._descriptor()
-            if fd is not None and fcntl is not None:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-                except BlockingIOError as exc:
-                    raise Busy from exc
+            if fd is not None:
+                self._take(fd, wait)
             try:
                 yield
             finally:
@@ -65,3 +66,44 @@ class WriteTurns:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+    def _take(self, fd: int, wait: bool) -> None:
+        assert fcntl is not None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return  # nobody else writing: the common case costs one system call
+        except BlockingIOError as exc:
+            if not wait:
+                raise Busy from exc
+        if not _blocking_flock(fd, self._timeout):
+            raise Busy
+
+
+def _blocking_flock(fd: int, timeout: float) -> bool:
+    """Wait in the kernel's queue for the lock, at most ``timeout`` seconds.
+
+    The wait runs in a helper thread; if it gives up, the helper releases the
+    lock as soon as it gets it, so a late grant never blocks anyone.
+    """
+    assert fcntl is not None
+    decided = threading.Lock()
+    state = {"granted": False, "abandoned": False}
+    granted = threading.Event()
+
+    def wait_for_it() -> None:
+        assert fcntl is not None
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with decided:
+            if state["abandoned"]:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                return
+            state["granted"] = True
+        granted.set()
+
+    threading.Thread(target=wait_for_it, name="samverkan-turn", daemon=True).start()
+    granted.wait(timeout)
+    with decided:
+        if state["granted"]:
+            return True
+        state["abandoned"] = True
+        return False

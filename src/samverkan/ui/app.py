@@ -23,6 +23,7 @@ from samverkan.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from samverkan.services import Services
+    from samverkan.ui.writer import WriteQueue
 
 
 class SamverkanApp(App[None]):
@@ -63,6 +64,8 @@ class SamverkanApp(App[None]):
             self._services = services
             self.db_path = services.path
         self._open_lock = threading.Lock()
+        # Write queues of closed meeting screens, finished before the app exits.
+        self._adopted: list[WriteQueue] = []
         self.clock = clock
         # How often open screens look for other processes' changes (≤ 1 s budget).
         self.poll_seconds = poll_seconds
@@ -91,6 +94,16 @@ class SamverkanApp(App[None]):
 
     def services_ready(self) -> bool:
         return self._services is not None
+
+    def adopt_writes(self, writes: WriteQueue) -> None:
+        """Keep a closed screen's queue until its notes are on disk (see finish_writes)."""
+        self._adopted.append(writes)
+
+    def finish_writes(self, timeout: float = 30.0) -> int:
+        """Wait for every queued note to be written; the number still unwritten."""
+        for writes in self._adopted:
+            writes.close(timeout)
+        return sum(writes.pending() for writes in self._adopted)
 
     def close_services(self) -> None:
         if self._services is not None:

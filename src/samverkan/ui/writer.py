@@ -4,6 +4,11 @@ Notes must be committed in the order they were typed, and a busy database
 (another process writing) must never stall the input. One background thread
 takes jobs in order; each job retries briefly on failure and reports back on
 the UI thread, success or error, so nothing typed is ever silently lost.
+
+Results are handed to the UI thread without waiting for it (``post`` must not
+block): the UI thread may itself be waiting for the queue to drain when a
+meeting screen closes or the app quits, and a write must never depend on a
+screen still being there to finish.
 """
 
 from __future__ import annotations
@@ -16,10 +21,15 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from samverkan.domain.errors import UserError
+from samverkan.domain.errors import UserError, problem_sentence
 from samverkan.i18n import _
 
 Post = Callable[[Callable[[], None]], None]
+
+
+def _retryable(exc: BaseException) -> bool:
+    """A busy database (store.engine.DatabaseBusy) is worth another try; a mistake is not."""
+    return bool(getattr(exc, "retryable", False))
 
 
 @dataclass
@@ -40,6 +50,9 @@ class WriteQueue:
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         # Jobs submitted whose result has not yet been handled on the UI thread.
         self._unfinished = 0
+        # Jobs submitted and not yet run (the thread's own count, for draining).
+        self._pending = 0
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._loop, name="samverkan-writes", daemon=True)
         self._thread.start()
 
@@ -50,6 +63,8 @@ class WriteQueue:
         failed: Callable[[str], None],
     ) -> None:
         self._unfinished += 1
+        with self._lock:
+            self._pending += 1
 
         def finish(handler: Callable[[Any], None]) -> Callable[[Any], None]:
             def handle(value: Any) -> None:
@@ -73,11 +88,12 @@ class WriteQueue:
         if self.idle():
             try:
                 result = now()
-            except UserError as exc:  # DatabaseBusy is not one: it falls through to the queue
-                failed(str(exc))
-                return
-            except Exception:  # busy, locked, I/O: the queue retries and reports
-                pass
+            except Exception as exc:
+                # A mistake is reported at once; busy, locked or I/O goes to the
+                # queue, which waits its turn, retries and reports.
+                if isinstance(exc, UserError) and not _retryable(exc):
+                    failed(str(exc))
+                    return
             else:
                 done(result)
                 return
@@ -87,33 +103,52 @@ class WriteQueue:
         """True when every submitted job has run and its result has been handled."""
         return self._unfinished == 0
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Finish the jobs already queued, then stop."""
+    def pending(self) -> int:
+        """Jobs not yet written (what is lost if the process ends now)."""
+        with self._lock:
+            return self._pending
+
+    def close(self, timeout: float = 30.0) -> bool:
+        """Write the jobs already queued, then stop; True if all were written in time.
+
+        Safe on the UI thread: the writer never waits for it.
+        """
         self._jobs.put(None)
         self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     def _loop(self) -> None:
         while True:
             job = self._jobs.get()
             if job is None:
                 return
-            self._run(job)
+            try:
+                self._run(job)
+            finally:
+                with self._lock:
+                    self._pending -= 1
 
     def _run(self, job: _Job) -> None:
         for attempt in range(self.RETRIES):
             try:
                 result = job.run()
-            except UserError as exc:
-                self._post(partial(job.failed, str(exc)))
-                return
             except Exception as exc:  # a locked or failing database: retry, then report
+                if isinstance(exc, UserError) and not _retryable(exc):
+                    self._report(partial(job.failed, str(exc)))
+                    return
                 if attempt + 1 < self.RETRIES:
                     time.sleep(self.RETRY_DELAY * (attempt + 1))
                     continue
-                message = _("could not save to the database ({reason}); your text is kept").format(
-                    reason=type(exc).__name__
-                )
-                self._post(partial(job.failed, message))
+                message = _("{problem}; your text is kept").format(problem=problem_sentence(exc))
+                self._report(partial(job.failed, message))
                 return
-            self._post(partial(job.done, result))
+            self._report(partial(job.done, result))
+            return
+
+    def _report(self, callback: Callable[[], None]) -> None:
+        # The write is done; if the UI has gone (screen closed, app quitting)
+        # there is no one left to tell, and the thread must live on for the rest.
+        try:
+            self._post(callback)
+        except Exception:
             return

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.data_table import ColumnKey
 from textual.widgets.option_list import Option
 
-from samverkan.domain.errors import UserError
+from samverkan.domain.errors import problem_sentence
 from samverkan.domain.labels import status_label
 from samverkan.domain.model import MeetingStatus, MeetingSummary, ProjectSummary
 from samverkan.i18n import _, pgettext
@@ -102,8 +102,8 @@ class HomeScreen(SamverkanScreen):
 
         try:
             self.show_projects(list_projects(self.samverkan.db_path))
-        except UserError as exc:
-            self.samverkan.show_error(str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.samverkan.show_error(problem_sentence(exc))
         # A quarter second leaves the first frames to painting; the import holds the GIL.
         self.set_timer(0.25, self.open_services)
 
@@ -162,8 +162,8 @@ class HomeScreen(SamverkanScreen):
         app = self.samverkan
         try:
             projects = app.services.projects.list_projects()
-        except UserError as exc:
-            self.app.call_from_thread(app.show_error, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(app.show_error, problem_sentence(exc))
             return
         self.app.call_from_thread(self.show_projects, projects)
 
@@ -173,8 +173,8 @@ class HomeScreen(SamverkanScreen):
         before the first frame, or the import would compete with painting it."""
         try:
             self.samverkan.services  # noqa: B018
-        except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
 
     def show_projects(self, projects: list[ProjectSummary]) -> None:
         self.projects = projects

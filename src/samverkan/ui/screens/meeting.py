@@ -9,7 +9,9 @@ fails, so typing never waits for the disk and nothing typed is lost.
 
 from __future__ import annotations
 
+import asyncio
 import gc
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -20,7 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Static
 
 from samverkan.domain.clock import ClockEvent, ClockState, format_duration, replay
-from samverkan.domain.errors import UserError
+from samverkan.domain.errors import problem_sentence
 from samverkan.domain.labels import kind_label
 from samverkan.domain.model import (
     MeetingStatus,
@@ -36,7 +38,7 @@ from samverkan.domain.note_input import (
     complete_mention,
     parse_note,
 )
-from samverkan.i18n import _
+from samverkan.i18n import _, ngettext
 from samverkan.services import NoteDraft
 from samverkan.ui.screens.meeting_actions import MeetingActions, MeetingNoteStream
 from samverkan.ui.widgets.note_stream import NoteStream
@@ -47,13 +49,14 @@ from samverkan.ui.writer import WriteQueue
 if TYPE_CHECKING:
     pass
 
+# Signs, not letters: the same in the Swedish and the English interface.
 KIND_MARKS = {
-    NoteKind.NOTE: "·",
-    NoteKind.DECISION: "B",
-    NoteKind.ACTION: "Å",
-    NoteKind.QUESTION: "?",
-    NoteKind.QUOTE: "”",
-    NoteKind.OBSERVATION: "O",
+    NoteKind.NOTE: ("·", "dim"),
+    NoteKind.DECISION: ("§", "bold green"),
+    NoteKind.ACTION: ("»", "bold magenta"),
+    NoteKind.QUESTION: ("?", "bold cyan"),
+    NoteKind.QUOTE: ("”", "italic"),
+    NoteKind.OBSERVATION: ("◎", "bold blue"),
 }
 
 
@@ -134,7 +137,7 @@ class MeetingScreen(MeetingActions):
         Binding(
             "f10",
             "close_meeting",
-            _("Close"),
+            _("Close meeting"),
             tooltip=_("Close the meeting (or reopen a closed one)"),
             id="close",
         ),
@@ -203,18 +206,28 @@ class MeetingScreen(MeetingActions):
             yield Input(
                 id="note-input",
                 placeholder=self._placeholder(),
+                # Editing puts the note's text here: selecting it all would let the
+                # first key typed replace it.
+                select_on_focus=False,
             )
         yield Footer()
 
     def on_mount(self) -> None:
-        self.writes = WriteQueue(self.app.call_from_thread)
+        loop = asyncio.get_running_loop()
+
+        def post(callback: Callable[[], None]) -> None:
+            # Results come back without the writer waiting for the UI (see writer.py).
+            loop.call_soon_threadsafe(callback)
+
+        self.writes = WriteQueue(post)
         self.query_one("#note-input", Input).focus()
         self.set_interval(1.0, self._tick)
         self.load()
 
     def on_unmount(self) -> None:
+        # Leaving never waits for the disk: the app finishes queued writes before it exits.
         if self.writes is not None:
-            self.writes.close()
+            self.samverkan.adopt_writes(self.writes)
 
     @work(thread=True, exclusive=True, group="meeting-load")
     def load(self) -> None:
@@ -223,8 +236,8 @@ class MeetingScreen(MeetingActions):
             meeting = services.projects.meeting(self.meeting_id)
             notes = services.notes.notes(self.meeting_id)
             events = services.meetings.events(self.meeting_id)
-        except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
             return
         self.app.call_from_thread(self._loaded, meeting, notes, events)
 
@@ -255,7 +268,9 @@ class MeetingScreen(MeetingActions):
         return _("Type a note, Enter saves · @ORG speaker · b: decision · a: action")
 
     # Keys that steer a running meeting are hidden while it is closed.
-    _RUNNING_ONLY = frozenset({"start_pause", "phase", "pick_speaker", "pick_kind", "floor"})
+    _RUNNING_ONLY = frozenset(
+        {"start_pause", "phase", "pick_speaker", "pick_kind", "floor", "undo", "edit_note"}
+    )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         closed = self.meeting is not None and self.meeting.summary.status == MeetingStatus.CLOSED
@@ -329,9 +344,11 @@ class MeetingScreen(MeetingActions):
         text = Text()
         text.append(_("Decisions: {n}").format(n=kinds[NoteKind.DECISION]) + "\n", style="bold")
         text.append(
-            _("Action items: {n} ({open} open)").format(
-                n=kinds[NoteKind.ACTION], open=self.counts.open_actions
-            ),
+            ngettext(
+                "Action items: {n} ({open} open)",
+                "Action items: {n} ({open} open)",
+                self.counts.open_actions,
+            ).format(n=kinds[NoteKind.ACTION], open=self.counts.open_actions),
             style="bold",
         )
         return text
@@ -350,11 +367,8 @@ class MeetingScreen(MeetingActions):
         text = Text()
         text.append(f"{format_duration(note.offset_seconds):>7} ", style="dim")
         text.append(f"{(org.short if org else '—'):<4} ", style="bold")
-        mark = KIND_MARKS.get(note.kind, "·")
-        style = {"B": "bold green", "Å": "bold magenta", "?": "bold cyan", "”": "italic"}.get(
-            mark, ""
-        )
-        text.append(f"{mark} ", style=style or "dim")
+        mark, style = KIND_MARKS.get(note.kind, ("·", "dim"))
+        text.append(f"{mark} ", style=style)
         if note.kind == NoteKind.ACTION:
             text.append("☑ " if note.done else "☐ ", style="magenta")
         text.append(
@@ -397,23 +411,25 @@ class MeetingScreen(MeetingActions):
 
     @on(NoteStream.Highlighted, "#notes")
     def _show_detail(self, event: NoteStream.Highlighted) -> None:
+        self._paint_detail(event.note)
+
+    def _paint_detail(self, note: NoteView | None) -> None:
         detail = self.query_one("#note-detail", Static)
-        note = event.note
         if note is None or self.meeting is None:
             detail.update("")
             return
         org = self.meeting.organisation(note.organisation_id)
-        info = Text()
+        # The note's own text first: the details may wrap, the words must show.
+        info = Text(note.text.replace("\n", " ⏎ ") + "\n")
         info.append(f"{kind_label(note.kind)}", style="bold")
-        speaker = org.name if org else _("the whole group")
-        info.append(f" · {speaker} · {note.author}")
+        speaker = org.short if org else _("the whole group")
+        info.append(f" · {speaker} · {note.author}", style="dim")
         if note.kind == NoteKind.ACTION:
             owner = self.meeting.organisation(note.owner_organisation_id)
             info.append(" · " + _("owner: {owner}").format(owner=owner.short if owner else "—"))
             if note.due:
                 info.append(" · " + _("due {date}").format(date=note.due.isoformat()))
             info.append(" · " + (_("done") if note.done else _("open")))
-        info.append("\n" + note.text)
         detail.update(info)
 
     def _apply_filter(self) -> None:
@@ -497,14 +513,15 @@ class MeetingScreen(MeetingActions):
                 changes["owner_person_id"] = parsed.owner_person.id
             if parsed.due is not None:
                 changes["due"] = parsed.due
-        before = editing.revision
         self.writes.submit(
             lambda: services.notes.edit(editing.id, **changes),
-            lambda note: self._saved(note, (editing.id, before)),
-            lambda message: self._failed(message, line),
+            lambda note: self._saved(note, (note.id, note.revision - 1)),
+            lambda message: self._failed(message, line, editing),
         )
 
     def _saved(self, note: NoteView, undo: tuple[str, int | None] | None) -> None:
+        if not self.is_mounted:
+            return  # written; the screen was closed meanwhile
         if undo is not None:
             self.undo_stack.append(undo)
         self._show_note(note)
@@ -525,7 +542,15 @@ class MeetingScreen(MeetingActions):
         phase = self.meeting.phase(self.state.phase_id) if self.meeting else None
         return phase.kind if phase else None
 
-    def _failed(self, message: str, line: str) -> None:
+    def _failed(self, message: str, line: str, editing: NoteView | None = None) -> None:
+        if not self.is_mounted:
+            self.samverkan.show_error(
+                _("“{text}” was not saved: {problem}").format(text=line, problem=message)
+            )
+            return
+        if editing is not None and self.editing is None:
+            self.editing = editing  # Enter again retries the edit, not a new note
+            self._paint_composer()
         note_input = self.query_one("#note-input", Input)
         typed_since = note_input.value
         note_input.value = line + (" " + typed_since if typed_since else "")
@@ -534,18 +559,24 @@ class MeetingScreen(MeetingActions):
 
     @on(Input.Changed, "#note-input")
     def _complete(self, event: Input.Changed) -> None:
-        if self.meeting is None or "@" not in event.value:
+        if self.meeting is None:
             return
-        candidates = complete_mention(
-            event.value,
-            event.input.cursor_position,
-            self.meeting.organisations,
-            self.meeting.people,
+        candidates = (
+            complete_mention(
+                event.value,
+                event.input.cursor_position,
+                self.meeting.organisations,
+                self.meeting.people,
+            )
+            if "@" in event.value
+            else []
         )
         if candidates:
             self.query_one("#note-detail", Static).update(
                 Text(_("Tab completes: ") + "  ".join(candidates[:8]), style="dim")
             )
+        else:  # back to the selected note once nothing is being completed
+            self._paint_detail(self.query_one("#notes", NoteStream).highlighted_note)
 
     def on_key(self, event: object) -> None:
         from textual import events

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.binding import Binding
 from textual.widgets import Input
 
 from samverkan.domain.clock import ClockEvent, ClockState
+from samverkan.domain.errors import problem_sentence
 from samverkan.domain.labels import kind_label
 from samverkan.domain.model import (
     MeetingStatus,
@@ -271,6 +273,7 @@ class MeetingActions(SamverkanScreen):
         if note is None or self._read_only():
             return
         self.editing = note
+        self.kind = note.kind  # an edited decision stays a decision unless retyped
         note_input = self.query_one("#note-input", Input)
         note_input.value = note.text
         note_input.focus()
@@ -282,27 +285,36 @@ class MeetingActions(SamverkanScreen):
         if note is None or self._read_only() or self.writes is None:
             return
         notes = self.samverkan.services.notes
-        before = note.revision
         self.writes.submit(
             lambda: notes.delete(note.id),
-            lambda saved: self._saved(saved, (note.id, before)),
+            lambda saved: self._saved(saved, (saved.id, saved.revision - 1)),
             self.samverkan.show_error,
         )
         self.notify(_("Note deleted; ctrl+z brings it back."))
 
     def action_toggle_done(self) -> None:
         note = self._selected()
-        if note is None or note.kind != NoteKind.ACTION or self.writes is None:
+        if note is None or self.writes is None:
+            return
+        if note.kind != NoteKind.ACTION:
+            self.notify(_("Only an action item can be ticked done."), severity="warning")
             return
         notes = self.samverkan.services.notes
-        before = note.revision
+        # Flipped in the transaction, from what is stored: pressing x twice on a
+        # busy database ticks and unticks, whatever the screen showed meanwhile.
         self.writes.submit(
-            lambda: notes.set_done(note.id, not note.done),
-            lambda saved: self._saved(saved, (note.id, before)),
+            lambda: notes.toggle_done(note.id),
+            lambda saved: self._saved(saved, (saved.id, saved.revision - 1)),
             self.samverkan.show_error,
         )
 
     def action_undo(self) -> None:
+        if self._read_only():
+            return
+        if self.writes is not None and not self.writes.idle():
+            # The change to undo may still be on its way to the disk.
+            self.notify(_("Still saving; press ctrl+z again in a moment."), severity="warning")
+            return
         if not self.undo_stack or self.writes is None:
             self.notify(_("Nothing to undo."))
             return
@@ -326,6 +338,7 @@ class MeetingActions(SamverkanScreen):
     def action_back(self) -> None:
         if self.editing is not None:
             self.editing = None
+            self.kind = NoteKind.NOTE
             self.query_one("#note-input", Input).value = ""
             self._paint_composer()
             return
@@ -364,11 +377,29 @@ class MeetingActions(SamverkanScreen):
                 ),
             )
             return
+        self._prepare_close()
+
+    @work(thread=True, exclusive=True, group="meeting-close", exit_on_error=False)
+    def _prepare_close(self) -> None:
+        """The summary needs the earlier meetings' open action items: read off the UI."""
+        meeting = self.meeting
+        if meeting is None:
+            return
+        try:
+            open_actions = self.samverkan.services.notes.open_actions(
+                meeting.project.id, meeting.summary.number + 1
+            )
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
+            return
+        self.app.call_from_thread(self._ask_close, open_actions)
+
+    def _ask_close(self, open_actions: list[NoteView]) -> None:
         from samverkan.ui.screens.meeting_summary import close_summary
 
-        open_actions = self.samverkan.services.notes.open_actions(
-            self.meeting.project.id, self.meeting.summary.number + 1
-        )
+        if self.meeting is None:
+            return
+        meetings, mid = self.samverkan.services.meetings, self.meeting_id
         question = ConfirmDialog(
             _("Close the meeting?"),
             close_summary(self.meeting, list(self.notes.values()), open_actions),

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, MarkdownViewer
 
-from samverkan.domain.errors import UserError
+from samverkan.domain.errors import problem_sentence
 from samverkan.domain.minutes_data import MinutesData
 from samverkan.i18n import LANGUAGES, _, use_language
 from samverkan.ui.screens.base import SamverkanScreen
@@ -83,8 +83,8 @@ class MinutesScreen(SamverkanScreen):
 
         try:
             data = MinutesService(self.samverkan.services.database).load(self.meeting_id)
-        except UserError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self._failed, problem_sentence(exc))
             return
         self.app.call_from_thread(self._loaded, data)
 

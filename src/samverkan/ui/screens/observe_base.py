@@ -23,7 +23,7 @@ from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from samverkan.domain.errors import UserError
+from samverkan.domain.errors import problem_sentence
 from samverkan.domain.model import MeetingStatus, MeetingView, NoteView
 from samverkan.domain.observing import complete_observation
 from samverkan.i18n import _
@@ -42,10 +42,7 @@ _Job = tuple[Callable[[], Any], Callable[[Any], None], Callable[[str], None]]
 
 def problem(exc: Exception) -> str:
     """One sentence for the user, whatever went wrong."""
-    if isinstance(exc, UserError):
-        return str(exc)
-    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return _("the database could not be used ({reason})").format(reason=reason[:120])
+    return problem_sentence(exc)
 
 
 class ObservationSuggester(Suggester):

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from samverkan.domain.errors import UserError
+from samverkan.domain.errors import problem_sentence
 from samverkan.domain.model import MeetingStatus, MeetingView, NoteView
 from samverkan.domain.natural_dates import parse_due
 from samverkan.i18n import _
@@ -106,8 +106,8 @@ class MeetingSetupScreen(SamverkanScreen):
         try:
             meeting = services.projects.meeting(self.meeting_id)
             actions = services.notes.open_actions(meeting.project.id, meeting.summary.number)
-        except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
             return
         self.app.call_from_thread(self._loaded, meeting, actions)
 
@@ -217,8 +217,8 @@ class MeetingSetupScreen(SamverkanScreen):
             self.samverkan.services.meetings.set_attendance(
                 self.meeting_id, row.organisation_id, row.person_id, present
             )
-        except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
 
     def action_add_person(self) -> None:
         row = self._attendance_row()
@@ -242,13 +242,17 @@ class MeetingSetupScreen(SamverkanScreen):
             person = services.meetings.add_person(organisation_id, name)
             services.meetings.set_attendance(self.meeting_id, organisation_id, person.id, True)
             services.meetings.set_attendance(self.meeting_id, organisation_id, None, True)
-        except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
             return
         self.load()
 
     def _highlighted_action(self) -> NoteView | None:
+        """The action item the user chose: only while the list has the focus."""
         options = self.query_one("#actions", OptionList)
+        if not options.has_focus:
+            self.notify(_("Tab to the action items first, then choose one."), severity="warning")
+            return None
         if options.highlighted is None or options.highlighted >= len(self.actions):
             return None
         return self.actions[options.highlighted]
@@ -262,8 +266,8 @@ class MeetingSetupScreen(SamverkanScreen):
     def _set_done(self, note: NoteView, done: bool) -> None:
         try:
             saved = self.samverkan.services.notes.set_done(note.id, done)
-        except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
             return
         self.app.call_from_thread(self._replace_action, saved)
 
@@ -274,6 +278,9 @@ class MeetingSetupScreen(SamverkanScreen):
     def action_carry(self) -> None:
         note = self._highlighted_action()
         if note is None or self.meeting is None:
+            return
+        if note.done:
+            self.notify(_("That action item is done; x opens it again."), severity="warning")
             return
         today = self.meeting.summary.date or self.samverkan.clock().date()
 
@@ -288,7 +295,7 @@ class MeetingSetupScreen(SamverkanScreen):
 
         self.app.push_screen(
             TextInputDialog(
-                _("Carry on with a new due date"), placeholder=_("e.g. 2018-09-01, vecka 36")
+                _("Carry on with a new due date"), placeholder=_("e.g. 2018-09-01, week 36")
             ),
             chosen,
         )
@@ -297,8 +304,8 @@ class MeetingSetupScreen(SamverkanScreen):
     def _carry(self, note: NoteView, due: date) -> None:
         try:
             saved = self.samverkan.services.notes.reschedule(note.id, due)
-        except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
             return
         self.app.call_from_thread(self._replace_action, saved)
 
@@ -316,8 +323,8 @@ class MeetingSetupScreen(SamverkanScreen):
     def _start(self) -> None:
         try:
             self.samverkan.services.meetings.start(self.meeting_id)
-        except UserError as exc:
-            self.app.call_from_thread(self.samverkan.show_error, str(exc))
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
             return
         self.app.call_from_thread(self._open_meeting)
 

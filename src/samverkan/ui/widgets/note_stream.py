@@ -8,6 +8,7 @@ does), and caches each rendered row until the note or the width changes.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -124,6 +125,13 @@ class NoteStream(ScrollView, can_focus=True):
         at_end = self.cursor >= len(self._visible) - 1
         keep = self.highlighted_note
         position = self._index.get(note.id)
+        if position is None and self._all and note.created_at < self._all[-1].created_at:
+            # A note brought back by undo (or merged from elsewhere): in time order.
+            at = bisect.bisect_right([n.created_at for n in self._all], note.created_at)
+            self._all.insert(at, note)
+            self._index = {n.id: i for i, n in enumerate(self._all)}
+            self._refilter(keep.id if keep else note.id)
+            return
         if position is None:
             self._index[note.id] = len(self._all)
             self._all.append(note)
