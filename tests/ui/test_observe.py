@@ -214,7 +214,7 @@ async def test_live_notes_and_other_observers_tags_arrive_without_moving_the_cur
             span.style == "magenta" for span in line.spans
         )
         details = str(screen.query_one("#observe-detail", Static).render())
-        assert "personfaktorer (Anders)" in details
+        assert "Personfaktorer (Anders)" in details
 
 
 async def test_help_explains_the_code_keys_and_escape_goes_back(

@@ -183,11 +183,19 @@ class ObserveActions(ObserveBase):
         self.query_one(TallyView).show(tally(notes, self.meeting.codes), self.meeting.organisations)
 
     def action_back(self) -> None:
+        """Esc undoes one thing at a time; it leaves the screen only when nothing is open."""
         if self.pending is not None or self.filter_by_code:
             self.pending, self.filter_by_code = None, False
             self.refresh_status()
         elif isinstance(self.focused, Input):
             self.stream.focus()
+        elif self.query_one(ContentSwitcher).current == "observe-tally":
+            self.show_tally(False)
+        elif self.query_one("#observe-input", Input).value.strip():
+            self.notify(
+                _("An observation is half written: w and Enter save it, or clear it first."),
+                severity="warning",
+            )
         elif len(self.app.screen_stack) > 1:
             self.dismiss()
 

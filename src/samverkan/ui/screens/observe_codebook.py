@@ -113,6 +113,8 @@ class CodebookPane(Vertical):
     @on(Input.Submitted, "#codebook-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if not event.value.strip():
+            return  # Enter in an empty search tags nothing
         self._search(event.value)
         option_list = self.query_one(OptionList)
         chosen = self._code_at(option_list.highlighted)

@@ -139,9 +139,12 @@ def note_details(note: NoteView | None, meeting: MeetingView, observer: str) -> 
     if note.author:
         head.append(note.author)
     text = Text(" · ".join(head) + "\n", style="dim")
-    mine = [t.slug for t in note.tags if same_observer(t.observer, observer)]
+    labels = {code.id: code.label for code in meeting.codes}
+    mine = [labels.get(t.code_id, t.slug) for t in note.tags if same_observer(t.observer, observer)]
     others = [
-        f"{t.slug} ({t.observer})" for t in note.tags if not same_observer(t.observer, observer)
+        f"{labels.get(t.code_id, t.slug)} ({t.observer})"
+        for t in note.tags
+        if not same_observer(t.observer, observer)
     ]
     text.append(_("Your tags: "), style="bold")
     text.append(", ".join(mine) or "–", style="green")
