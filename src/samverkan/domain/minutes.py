@@ -94,7 +94,14 @@ def _header(meeting: MeetingView, audience: Audience, zone: tzinfo) -> list[str]
         blocks.append(f"**{draft}** {DASH} {why}")
     when = _when(summary)
     if meeting.started_at is not None:
-        started = _("started {time}").format(time=_clock_time(meeting.started_at, zone))
+        local = meeting.started_at.astimezone(zone)
+        # The day too when the meeting was run on another day than planned.
+        at = (
+            _clock_time(meeting.started_at, zone)
+            if summary.date in (None, local.date())
+            else local.strftime("%Y-%m-%d %H:%M")
+        )
+        started = _("started {time}").format(time=at)
         when = f"{when} ({started})" if when else started
     project = meeting.project
     fields = [

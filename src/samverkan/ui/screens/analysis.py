@@ -128,7 +128,8 @@ class AnalysisScreen(SamverkanScreen):
             yield Input(placeholder=_("Filter codes (/)"), id="analysis-filter")
             yield Static("", id="analysis-status")
         with Horizontal(id="analysis-body"):
-            yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+            # The code's name stays in view when the meetings scroll sideways.
+            yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True, fixed_columns=1)
             with Vertical(id="analysis-side"):
                 yield Static(_("Loading the series…"), id="cell-title", classes="pane-title")
                 yield OptionList(id="remarks")

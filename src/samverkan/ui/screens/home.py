@@ -203,7 +203,8 @@ class HomeScreen(SamverkanScreen):
             )
             highlighted = busiest
         option_list.highlighted = min(highlighted, len(projects) - 1)
-        option_list.focus()
+        if self.focused is None:  # first load; afterwards the focus stays where it was
+            option_list.focus()
         self.show_meetings(projects[option_list.highlighted or 0])
 
     @on(OptionList.OptionHighlighted, "#projects")
