@@ -18,7 +18,8 @@ def backup_to(database: Database, target: Path) -> Path:
     """Write a consistent copy of ``database`` to ``target`` atomically."""
     target = target.expanduser()
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
+    # Unique per process: two backups to one target never share a half-written file.
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     source = sqlite3.connect(database.path, timeout=10)
     try:

@@ -95,7 +95,7 @@ class Database:
         self.engine = engine
         self._writer = engine.execution_options(**{_IMMEDIATE: True})
         self._nowait: Engine | None = None
-        self._turns = WriteTurns(path)
+        self.turns = WriteTurns(path)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -108,7 +108,7 @@ class Database:
         once instead of waiting when another process holds the write lock."""
         with ExitStack() as stack:
             try:
-                stack.enter_context(self._turns.turn(wait=wait))
+                stack.enter_context(self.turns.turn(wait=wait))
             except Busy as exc:
                 raise DatabaseBusy(self.path) from exc
             if wait:
@@ -138,4 +138,4 @@ class Database:
         self.engine.dispose()
         if self._nowait is not None:
             self._nowait.dispose()
-        self._turns.close()
+        self.turns.close()

@@ -38,11 +38,16 @@ def open_database(path: Path) -> Database:
     database = Database(path, make_engine(path))
     if revision != HEAD:
         try:
-            if revision is not None:
-                from samverkan.store.backup import backup_to
+            # One process migrates; another opening the same old file meanwhile
+            # waits its turn and then finds it already at head.
+            with database.turns.turn():
+                revision = check_database(path)
+                if revision != HEAD:
+                    if revision is not None:
+                        from samverkan.store.backup import backup_to
 
-                backup_to(database, backup_path_for(path, revision))
-            _migrate(database, revision)
+                        backup_to(database, backup_path_for(path, revision))
+                    _migrate(database, revision)
         except Exception:
             database.dispose()
             raise
