@@ -35,6 +35,14 @@ class _Row:
 class MeetingSetupScreen(SamverkanScreen):
     CSS_PATH = "setup.tcss"
     BINDINGS = [
+        # First, so the Footer shows it even when it is cut at 80 columns.
+        Binding(
+            "ctrl+s",
+            "start",
+            _("Start meeting"),
+            tooltip=_("Start the meeting and go to the meeting screen"),
+            id="start-meeting",
+        ),
         Binding(
             "space",
             "toggle_present",
@@ -62,13 +70,6 @@ class MeetingSetupScreen(SamverkanScreen):
             _("Carry on"),
             tooltip=_("Keep the action item open with a new due date"),
             id="action-carry",
-        ),
-        Binding(
-            "ctrl+s",
-            "start",
-            _("Start meeting"),
-            tooltip=_("Start the meeting and go to the meeting screen"),
-            id="start-meeting",
         ),
         Binding(
             "escape", "back", _("Back"), tooltip=_("Back to the previous screen"), id="setup-back"
