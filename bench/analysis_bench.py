@@ -22,7 +22,6 @@ when this module is imported there (``import bench.analysis_bench``).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import statistics
@@ -34,14 +33,11 @@ from pathlib import Path
 
 from bench import reference_db
 from bench.run import (
-    DEFAULT_DB,
     REGISTRY,
     Context,
     Figure,
     benchmark,
-    ensure_reference,
-    render,
-    run,
+    main_for,
 )
 
 REPORT_BUDGET = 2.0
@@ -188,16 +184,7 @@ if "analysis-screen" not in REGISTRY:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.analysis_bench", description=__doc__)
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="PATH")
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    args = parser.parse_args(argv)
-    db = args.db.expanduser().resolve()
-    ctx = Context(db=db, info=ensure_reference(db), quick=args.quick)
-    results = run(ctx, ["report", "analysis-screen"])
-    print(render(results))
-    over = any(f.ok is False for r in results.values() for f in r.get("figures", []))
-    return 1 if over or any("error" in r for r in results.values()) else 0
+    return main_for(["report", "analysis-screen"], "python -m bench.analysis_bench", argv)
 
 
 if __name__ == "__main__":

@@ -13,24 +13,19 @@ when this module is imported there (``import bench.minutes_bench``).
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from bench.run import (
-    DEFAULT_DB,
     REGISTRY,
     Context,
     Figure,
     benchmark,
-    ensure_reference,
-    render,
-    run,
+    main_for,
 )
 
 BUDGET_SECONDS = 1.0
@@ -114,16 +109,7 @@ if "export" not in REGISTRY:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.minutes_bench", description=__doc__)
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="PATH")
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    args = parser.parse_args(argv)
-    db = args.db.expanduser().resolve()
-    ctx = Context(db=db, info=ensure_reference(db), quick=args.quick)
-    results = run(ctx, ["export"])
-    print(render(results))
-    over = any(f.ok is False for r in results.values() for f in r.get("figures", []))
-    return 1 if over or any("error" in r for r in results.values()) else 0
+    return main_for(["export"], "python -m bench.minutes_bench", argv)
 
 
 if __name__ == "__main__":

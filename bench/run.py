@@ -553,6 +553,20 @@ def run(ctx: Context, names: Sequence[str]) -> dict[str, dict[str, Any]]:
     return results
 
 
+def main_for(names: Sequence[str], prog: str, argv: Sequence[str] | None = None) -> int:
+    """The command line of one benchmark module: run ``names`` on the reference db."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="PATH")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args(argv)
+    db = args.db.expanduser().resolve()
+    ctx = Context(db=db, info=ensure_reference(db), quick=args.quick)
+    results = run(ctx, list(names))
+    print(render(results))
+    over = any(f.ok is False for r in results.values() for f in r.get("figures", []))
+    return 1 if over or any("error" in r for r in results.values()) else 0
+
+
 def write_results(ctx: Context, results: dict[str, dict[str, Any]], target: Path) -> None:
     data = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
