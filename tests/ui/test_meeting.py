@@ -290,3 +290,23 @@ async def test_earlier_action_items_ticked_done_or_carried_on(tmp_path: object) 
         assert [h.action for h in services.notes.history(before[0].id)][-1] == "done"
     finally:
         services.close()
+
+
+async def test_starting_with_nobody_present_asks_first(
+    app: SamverkanApp, imported: Services
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = meeting_id(imported, "grupp-1/4")
+        app.push_screen(MeetingSetupScreen(mid))
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("n")  # mark attendance first
+        await settle(pilot)
+        assert imported.projects.meeting(mid).summary.status == MeetingStatus.PLANNED
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+    assert imported.projects.meeting(mid).summary.status == MeetingStatus.RUNNING

@@ -318,9 +318,26 @@ class MeetingSetupScreen(SamverkanScreen):
                 _("The meeting is closed; reopen it on the meeting screen (F10).")
             )
             return
+        nobody = not any(self.present.values())
+        if nobody and self.meeting.summary.status == MeetingStatus.PLANNED:
+            from samverkan.ui.dialogs.confirm import ConfirmDialog
+
+            question = ConfirmDialog(
+                _("Start without attendance?"),
+                _("No one is marked present yet; the minutes will say so. Space marks people."),
+                yes=_("Start meeting"),
+                no=_("Mark attendance"),
+            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._start()
+
+            self.app.push_screen(question, answered)
+            return
         self._start()
 
-    @work(thread=True, exclusive=True, group="setup-start")
+    @work(thread=True, exclusive=True, group="setup-start", exit_on_error=False)
     def _start(self) -> None:
         try:
             self.samverkan.services.meetings.start(self.meeting_id)
