@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from samverkan.domain.agreement import Agreement
 from samverkan.domain.analysis import Analysis, View, filter_codes, sort_codes
+from samverkan.domain.errors import problem_sentence
 from samverkan.domain.model import CodeView, Polarity
 from samverkan.i18n import _
 from samverkan.ui.screens.analysis_format import (
@@ -157,7 +158,7 @@ class AnalysisScreen(SamverkanScreen):
             # The matrix first: agreement figures follow a moment later.
             self.post_message(self.AgreementReady(analysis.agreement))
         except Exception as exc:  # shown as one sentence, never a traceback
-            self.post_message(self.Failed(str(exc)))
+            self.post_message(self.Failed(problem_sentence(exc)))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
