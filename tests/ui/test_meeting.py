@@ -310,3 +310,31 @@ async def test_starting_with_nobody_present_asks_first(
         await settle(pilot)
         assert isinstance(app.screen, MeetingScreen)
     assert imported.projects.meeting(mid).summary.status == MeetingStatus.RUNNING
+
+
+async def test_a_note_typed_right_after_next_phase_lands_in_the_new_phase(
+    app: SamverkanApp, imported: Services, db_path: object
+) -> None:
+    """Both wait behind another program's write; the note still gets the new phase."""
+    import sqlite3
+    from pathlib import Path
+
+    assert isinstance(db_path, Path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        note_input = app.screen.query_one("#note-input", Input)
+        blocker = sqlite3.connect(db_path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("ctrl+n")  # queued: the screen still shows the first phase
+            note_input.value = "Skrivet direkt efter fasbytet"
+            await pilot.press("enter")
+        finally:
+            blocker.execute("COMMIT")
+            blocker.close()
+        await settle(pilot)
+        shown = app.screen.query_one("#notes").notes  # type: ignore[attr-defined]
+    meeting = imported.projects.meeting(mid)
+    [note] = imported.notes.notes(mid)
+    assert note.phase_id == meeting.phases[1].id
+    assert [n.id for n in shown] == [note.id]  # and it is visible in that phase

@@ -133,21 +133,25 @@ class NoteService:
                 raise UserError(_("the meeting no longer exists in this database"))
             if row[0] == MeetingStatus.CLOSED:
                 raise UserError(_("the meeting is closed; reopen it to add notes"))
-            # The meeting clock (pauses excluded), as the facilitator saw it.
+            # The meeting clock (pauses excluded), as the facilitator saw it, and
+            # the phase it is in now: a note typed right after ctrl+n or ctrl+s
+            # is written after that change (the writes are queued in order), so
+            # the log knows the phase better than the screen that queued it.
             events = [
-                ClockEvent(_utc(at), EventKind(kind))
-                for at, kind in dbapi.execute(
-                    "SELECT at, kind FROM meeting_event WHERE meeting_id = ? "
-                    "AND kind IN ('start', 'pause', 'resume', 'close', 'reopen') "
-                    "ORDER BY at, rowid",
+                ClockEvent(_utc(at), EventKind(kind), phase_id)
+                for at, kind, phase_id in dbapi.execute(
+                    "SELECT at, kind, phase_id FROM meeting_event WHERE meeting_id = ? "
+                    "AND kind != 'floor' ORDER BY at, rowid",
                     (meeting_id,),
                 )
             ]
-            offset = replay(events, now).total
+            clock = replay(events, now)
+            offset = clock.total
+            phase_id = clock.phase_id if clock.running and clock.phase_id else draft.phase_id
             values = {
                 "id": note_id,
                 "meeting_id": meeting_id,
-                "phase_id": draft.phase_id,
+                "phase_id": phase_id,
                 "organisation_id": draft.organisation_id,
                 "person_id": draft.person_id,
                 "author": self.author if author is None else author,
@@ -171,7 +175,7 @@ class NoteService:
         return NoteView(
             id=note_id,
             meeting_id=meeting_id,
-            phase_id=draft.phase_id,
+            phase_id=phase_id,
             organisation_id=draft.organisation_id,
             person_id=draft.person_id,
             author=str(values["author"]),
