@@ -124,8 +124,8 @@ def _steps(db: Path, label: str, runs: int) -> list[Figure]:
 
 async def _open_screen(db: Path) -> float:
     from samverkan.services import open_services
+    from samverkan.ui.analysis.screen import AnalysisScreen
     from samverkan.ui.app import make_app
-    from samverkan.ui.screens.analysis import AnalysisScreen
 
     filled: list[float] = []
 

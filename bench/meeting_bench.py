@@ -29,7 +29,7 @@ from textual.widgets import Input
 from bench.run import DEFAULT_DB, OUT
 from samverkan.services import open_services
 from samverkan.ui.app import make_app
-from samverkan.ui.screens.meeting import MeetingScreen
+from samverkan.ui.meeting.screen import MeetingScreen
 from samverkan.ui.widgets.note_stream import NoteStream
 
 

@@ -39,7 +39,7 @@ from bench.run import DEFAULT_DB, OUT
 from samverkan.services import Services, open_services
 from samverkan.services.observations import ObservationService
 from samverkan.ui.app import make_app
-from samverkan.ui.screens.observe import ObserveScreen
+from samverkan.ui.observe.screen import ObserveScreen
 
 POLL_SECONDS = 0.5
 

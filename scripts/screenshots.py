@@ -37,7 +37,7 @@ async def home(pilot: Pilot[None], services: Services) -> None:
 
 
 async def setup(pilot: Pilot[None], services: Services) -> None:
-    from samverkan.ui.screens.setup import MeetingSetupScreen
+    from samverkan.ui.meeting.setup import MeetingSetupScreen
 
     pilot.app.push_screen(MeetingSetupScreen(services.projects.resolve_ref("grupp-1/3")))
     await settle(pilot)
@@ -45,7 +45,7 @@ async def setup(pilot: Pilot[None], services: Services) -> None:
 
 
 async def meeting(pilot: Pilot[None], services: Services) -> None:
-    from samverkan.ui.screens.meeting import MeetingScreen
+    from samverkan.ui.meeting.screen import MeetingScreen
 
     mid = services.projects.resolve_ref("grupp-1/2")
     # Reopened after the recorded meeting and taken back to its discussion.
@@ -89,9 +89,9 @@ SHOTS: list[tuple[str, Setup | tuple[str, str, tuple[str, ...]]]] = [
     ("meeting-setup", setup),
     ("meeting-running", meeting),
     ("help", help_screen),
-    ("observer", ("samverkan.ui.screens.observe", "ObserveScreen", ("meeting", "observer"))),
-    ("minutes", ("samverkan.ui.screens.minutes", "MinutesScreen", ("meeting",))),
-    ("analysis", ("samverkan.ui.screens.analysis", "AnalysisScreen", ("project",))),
+    ("observer", ("samverkan.ui.observe.screen", "ObserveScreen", ("meeting", "observer"))),
+    ("minutes", ("samverkan.ui.minutes.screen", "MinutesScreen", ("meeting",))),
+    ("analysis", ("samverkan.ui.analysis.screen", "AnalysisScreen", ("project",))),
 ]
 
 

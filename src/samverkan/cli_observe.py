@@ -87,7 +87,7 @@ def remember_name(name: str) -> None:
 
 
 def _cmd_observe(args: argparse.Namespace) -> int:
-    from samverkan.ui.observe_app import run_observer
+    from samverkan.ui.observe.app import run_observer
 
     name = " ".join((args.observer or "").split())
     if args.observer is not None and not name:

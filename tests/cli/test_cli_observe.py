@@ -139,7 +139,7 @@ def test_observe_remembers_the_name_and_opens_the_meeting(
 ) -> None:
     opened: list[tuple[str, str | None]] = []
     monkeypatch.setattr(
-        "samverkan.ui.observe_app.run_observer",
+        "samverkan.ui.observe.app.run_observer",
         lambda _services, meeting_id, name: opened.append((meeting_id, name)),
     )
     code, _out, _err = run(

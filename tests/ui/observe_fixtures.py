@@ -11,7 +11,7 @@ from samverkan.domain.clock import ManualClock
 from samverkan.domain.model import MeetingView, NoteView
 from samverkan.services import NoteDraft, Services
 from samverkan.ui.app import SamverkanApp
-from samverkan.ui.screens.observe import ObserveScreen
+from samverkan.ui.observe.screen import ObserveScreen
 
 SIZE = (120, 36)
 

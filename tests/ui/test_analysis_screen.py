@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from samverkan.domain.clock import ManualClock
 from samverkan.services import Services
+from samverkan.ui.analysis.screen import AnalysisScreen
 from samverkan.ui.app import SamverkanApp, make_app
-from samverkan.ui.screens.analysis import AnalysisScreen
 
 SIZE = (120, 36)
 

@@ -22,7 +22,7 @@ SCRIPT = textwrap.dedent(
     from textual.widgets import Input
     from samverkan.services import open_services
     from samverkan.ui.app import make_app
-    from samverkan.ui.screens.meeting import MeetingScreen
+    from samverkan.ui.meeting.screen import MeetingScreen
 
     async def main() -> None:
         services = open_services(Path(sys.argv[1]))

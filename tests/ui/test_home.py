@@ -10,7 +10,7 @@ from samverkan.domain.clock import ManualClock
 from samverkan.services import open_services
 from samverkan.services.demo import build_demo
 from samverkan.ui.app import make_app
-from samverkan.ui.screens.home import HomeScreen
+from samverkan.ui.home.screen import HomeScreen
 
 
 async def test_home_on_the_demo_database(tmp_path: Path, clock: ManualClock) -> None:
@@ -58,7 +58,7 @@ async def test_home_on_an_empty_database_says_how_to_start(
 
 async def test_help_lists_the_keys(app: object) -> None:
     from samverkan.ui.app import SamverkanApp
-    from samverkan.ui.screens.help import HelpScreen
+    from samverkan.ui.help.screen import HelpScreen
 
     assert isinstance(app, SamverkanApp)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -12,8 +12,8 @@ from samverkan.domain.clock import ManualClock
 from samverkan.domain.model import MeetingStatus, NoteKind
 from samverkan.services import Services
 from samverkan.ui.app import SamverkanApp
-from samverkan.ui.screens.meeting import MeetingScreen
-from samverkan.ui.screens.setup import MeetingSetupScreen
+from samverkan.ui.meeting.screen import MeetingScreen
+from samverkan.ui.meeting.setup import MeetingSetupScreen
 
 
 async def settle(pilot: Pilot[None]) -> None:

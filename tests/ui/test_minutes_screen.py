@@ -13,8 +13,8 @@ from textual.widgets import Input
 from samverkan.domain.clock import ManualClock
 from samverkan.services import Services
 from samverkan.ui.app import SamverkanApp, make_app
-from samverkan.ui.screens.minutes import MinutesScreen
-from samverkan.ui.screens.minutes_dialogs import ConfirmOverwriteDialog, SaveMinutesDialog
+from samverkan.ui.minutes.dialogs import ConfirmOverwriteDialog, SaveMinutesDialog
+from samverkan.ui.minutes.screen import MinutesScreen
 
 SIZE = (100, 30)
 SUGGESTED = "grupp-1-mote-2-minnesanteckningar.md"

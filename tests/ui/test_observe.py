@@ -15,8 +15,8 @@ from samverkan.domain.model import NoteKind
 from samverkan.services import NoteDraft, Services, open_services
 from samverkan.ui.app import make_app
 from samverkan.ui.dialogs.text_input import TextInputDialog
-from samverkan.ui.screens.observe import ObserveScreen
-from samverkan.ui.screens.observe_help import ObserveHelpScreen
+from samverkan.ui.observe.help import ObserveHelpScreen
+from samverkan.ui.observe.screen import ObserveScreen
 from samverkan.ui.widgets.tally_view import TallyView
 
 __all__ = ["meeting"]  # the fixture, imported for pytest

@@ -13,7 +13,7 @@ from samverkan.domain.clock import ManualClock
 from samverkan.services import open_services
 from samverkan.services.demo import build_demo
 from samverkan.ui.app import SamverkanApp, make_app
-from samverkan.ui.screens.observe import ObserveScreen
+from samverkan.ui.observe.screen import ObserveScreen
 
 SIZES = [(120, 36), (80, 24)]
 

@@ -11,8 +11,8 @@ from samverkan.domain.clock import ManualClock
 from samverkan.services import open_services
 from samverkan.services.demo import build_demo
 from samverkan.ui.app import make_app
-from samverkan.ui.screens.meeting import MeetingScreen
-from samverkan.ui.screens.setup import MeetingSetupScreen
+from samverkan.ui.meeting.screen import MeetingScreen
+from samverkan.ui.meeting.setup import MeetingSetupScreen
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ from textual.binding import Binding
 from samverkan.domain.clock import system_clock
 from samverkan.i18n import _
 from samverkan.ui.commands import SamverkanCommands
-from samverkan.ui.screens.home import HomeScreen
+from samverkan.ui.home.screen import HomeScreen
 
 if TYPE_CHECKING:
     from samverkan.services import Services
-    from samverkan.ui.writer import WriteQueue
+    from samverkan.ui.meeting.writer import WriteQueue
 
 
 class SamverkanApp(App[None]):
@@ -75,8 +75,8 @@ class SamverkanApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         if self.start_meeting is not None:
-            from samverkan.ui.screens.meeting import MeetingScreen
-            from samverkan.ui.screens.setup import MeetingSetupScreen
+            from samverkan.ui.meeting.screen import MeetingScreen
+            from samverkan.ui.meeting.setup import MeetingSetupScreen
 
             meeting_id, planned = self.start_meeting
             self.push_screen(
@@ -111,7 +111,7 @@ class SamverkanApp(App[None]):
 
     def action_help(self) -> None:
         # Imported here: the help brings the Markdown widget, which start-up need not pay for.
-        from samverkan.ui.screens.help import HelpScreen
+        from samverkan.ui.help.screen import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -120,7 +120,7 @@ class SamverkanApp(App[None]):
         """Open the observer screen; the observer's name is asked once and remembered."""
         from samverkan.config import load_settings, save_settings
         from samverkan.ui.dialogs.text_input import TextInputDialog
-        from samverkan.ui.screens.observe import ObserveScreen
+        from samverkan.ui.observe.screen import ObserveScreen
 
         settings, _problem = load_settings()
         name = observer or settings.observer

@@ -16,14 +16,14 @@ from samverkan.domain.errors import problem_sentence
 from samverkan.domain.labels import status_label
 from samverkan.domain.model import MeetingStatus, MeetingSummary, ProjectSummary
 from samverkan.i18n import _, pgettext
-from samverkan.ui.screens.base import SamverkanScreen
+from samverkan.ui.base import SamverkanScreen
 
 if TYPE_CHECKING:
     pass
 
 
 class HomeScreen(SamverkanScreen):
-    CSS_PATH = "home.tcss"
+    CSS_PATH = "screen.tcss"
     BINDINGS = [
         Binding(
             "enter",
@@ -116,8 +116,8 @@ class HomeScreen(SamverkanScreen):
             self.load_projects()
 
     def action_open_meeting(self) -> None:
-        from samverkan.ui.screens.meeting import MeetingScreen
-        from samverkan.ui.screens.setup import MeetingSetupScreen
+        from samverkan.ui.meeting.screen import MeetingScreen
+        from samverkan.ui.meeting.setup import MeetingSetupScreen
 
         meeting = self.selected_meeting()
         if meeting is None:
@@ -128,7 +128,7 @@ class HomeScreen(SamverkanScreen):
             self.app.push_screen(MeetingScreen(meeting.id))
 
     def action_setup(self) -> None:
-        from samverkan.ui.screens.setup import MeetingSetupScreen
+        from samverkan.ui.meeting.setup import MeetingSetupScreen
 
         meeting = self.selected_meeting()
         if meeting is not None:
@@ -140,14 +140,14 @@ class HomeScreen(SamverkanScreen):
             self.samverkan.open_observer(meeting.id)
 
     def action_minutes(self) -> None:
-        from samverkan.ui.screens.minutes import MinutesScreen
+        from samverkan.ui.minutes.screen import MinutesScreen
 
         meeting = self.selected_meeting()
         if meeting is not None:
             self.app.push_screen(MinutesScreen(meeting.id))
 
     def action_analysis(self) -> None:
-        from samverkan.ui.screens.analysis import AnalysisScreen
+        from samverkan.ui.analysis.screen import AnalysisScreen
 
         option_list = self.query_one("#projects", OptionList)
         if option_list.highlighted is not None and self.projects:

@@ -27,7 +27,7 @@ from samverkan.domain.analysis import Analysis, View, filter_codes, sort_codes
 from samverkan.domain.errors import problem_sentence
 from samverkan.domain.model import CodeView, Polarity
 from samverkan.i18n import _
-from samverkan.ui.screens.analysis_format import (
+from samverkan.ui.analysis.format import (
     MAX_REMARKS,
     agreement_line,
     cell_title,
@@ -40,7 +40,7 @@ from samverkan.ui.screens.analysis_format import (
     trend_bars,
     trend_title,
 )
-from samverkan.ui.screens.base import SamverkanScreen
+from samverkan.ui.base import SamverkanScreen
 
 if TYPE_CHECKING:
     pass
@@ -51,7 +51,7 @@ NO_ORGANISATION = "-"  # column key of remarks without an organisation
 
 
 class AnalysisScreen(SamverkanScreen):
-    CSS_PATH = "analysis.tcss"
+    CSS_PATH = "screen.tcss"
     BINDINGS = [
         Binding("escape", "back", _("Back"), tooltip=_("Back to the projects"), id="analysis.back"),
         Binding(

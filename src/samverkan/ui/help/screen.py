@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,7 +15,8 @@ from samverkan.ui.commands import own_bindings
 
 
 class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "help.tcss"
+    # Absolute, so that subclasses in other feature folders (the observer's help) get this style.
+    CSS_PATH = Path(__file__).with_name("screen.tcss")
     BINDINGS = [
         Binding("escape,q,f1,question_mark", "dismiss", _("Close"), tooltip=_("Close the help")),
     ]

@@ -29,8 +29,8 @@ from samverkan.domain.observing import complete_observation
 from samverkan.i18n import _
 from samverkan.services.observation_live import ChangeCursor, Changes
 from samverkan.services.observations import ObservationService
-from samverkan.ui.screens.base import SamverkanScreen
-from samverkan.ui.screens.observe_format import NoteFilter, NoteFormatter, has_own_tag
+from samverkan.ui.base import SamverkanScreen
+from samverkan.ui.observe.format import NoteFilter, NoteFormatter, has_own_tag
 from samverkan.ui.widgets.note_stream import NoteStream
 
 if TYPE_CHECKING:

@@ -40,11 +40,11 @@ from samverkan.domain.note_input import (
 )
 from samverkan.i18n import _, ngettext
 from samverkan.services import NoteDraft
-from samverkan.ui.screens.meeting_actions import MeetingActions, MeetingNoteStream
+from samverkan.ui.meeting.actions import MeetingActions, MeetingNoteStream
+from samverkan.ui.meeting.writer import WriteQueue
 from samverkan.ui.widgets.note_stream import NoteStream
 from samverkan.ui.widgets.participation import ParticipationPanel, RemarkCounts
 from samverkan.ui.widgets.phase_bar import PhaseBar
-from samverkan.ui.writer import WriteQueue
 
 if TYPE_CHECKING:
     pass
@@ -75,7 +75,7 @@ def _floor_bindings() -> list[Binding]:
 
 
 class MeetingScreen(MeetingActions):
-    CSS_PATH = "meeting.tcss"
+    CSS_PATH = "screen.tcss"
     BINDINGS = [
         Binding(
             "ctrl+s",

@@ -20,15 +20,15 @@ from textual.widgets import Footer, Header, MarkdownViewer
 from samverkan.domain.errors import problem_sentence
 from samverkan.domain.minutes_data import MinutesData
 from samverkan.i18n import LANGUAGES, _, use_language
-from samverkan.ui.screens.base import SamverkanScreen
-from samverkan.ui.screens.minutes_dialogs import ConfirmOverwriteDialog, SaveMinutesDialog
+from samverkan.ui.base import SamverkanScreen
+from samverkan.ui.minutes.dialogs import ConfirmOverwriteDialog, SaveMinutesDialog
 
 if TYPE_CHECKING:
     pass
 
 
 class MinutesScreen(SamverkanScreen):
-    CSS_PATH = "minutes.tcss"
+    CSS_PATH = "screen.tcss"
     BINDINGS = [
         Binding(
             "s",

@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from samverkan.domain.observing import CodeKeys
 from samverkan.i18n import _
-from samverkan.ui.screens.help import HelpScreen
+from samverkan.ui.help.screen import HelpScreen
 
 
 def code_key_help(keys: CodeKeys) -> str:

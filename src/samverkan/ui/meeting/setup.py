@@ -18,8 +18,8 @@ from samverkan.domain.errors import problem_sentence
 from samverkan.domain.model import MeetingStatus, MeetingView, NoteView
 from samverkan.domain.natural_dates import parse_due
 from samverkan.i18n import _
+from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.dialogs.text_input import TextInputDialog
-from samverkan.ui.screens.base import SamverkanScreen
 from samverkan.ui.widgets.phase_bar import phase_title
 
 if TYPE_CHECKING:
@@ -347,7 +347,7 @@ class MeetingSetupScreen(SamverkanScreen):
         self.app.call_from_thread(self._open_meeting)
 
     def _open_meeting(self) -> None:
-        from samverkan.ui.screens.meeting import MeetingScreen
+        from samverkan.ui.meeting.screen import MeetingScreen
 
         below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
         if isinstance(below, MeetingScreen):

@@ -25,11 +25,11 @@ from samverkan.domain.model import (
     OrganisationView,
 )
 from samverkan.i18n import _
+from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.dialogs.confirm import ConfirmDialog
 from samverkan.ui.dialogs.picker import Choice, PickerDialog
-from samverkan.ui.screens.base import SamverkanScreen
+from samverkan.ui.meeting.writer import WriteQueue
 from samverkan.ui.widgets.note_stream import NoteStream
-from samverkan.ui.writer import WriteQueue
 
 if TYPE_CHECKING:
     pass
@@ -345,7 +345,7 @@ class MeetingActions(SamverkanScreen):
         self.app.pop_screen()
 
     def action_setup(self) -> None:
-        from samverkan.ui.screens.setup import MeetingSetupScreen
+        from samverkan.ui.meeting.setup import MeetingSetupScreen
 
         def back(_result: None) -> None:
             self.load()  # attendance or people may have changed
@@ -354,7 +354,7 @@ class MeetingActions(SamverkanScreen):
 
     def action_minutes(self) -> None:
         try:
-            from samverkan.ui.screens.minutes import MinutesScreen
+            from samverkan.ui.minutes.screen import MinutesScreen
         except ImportError:
             return
         self.app.push_screen(MinutesScreen(self.meeting_id))
@@ -395,7 +395,7 @@ class MeetingActions(SamverkanScreen):
         self.app.call_from_thread(self._ask_close, open_actions)
 
     def _ask_close(self, open_actions: list[NoteView]) -> None:
-        from samverkan.ui.screens.meeting_summary import close_summary
+        from samverkan.ui.meeting.summary import close_summary
 
         if self.meeting is None:
             return

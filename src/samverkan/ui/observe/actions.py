@@ -15,10 +15,10 @@ from samverkan.domain.observing import CODE_KEYS
 from samverkan.domain.tally import tally
 from samverkan.i18n import _
 from samverkan.ui.dialogs.picker import Choice, PickerDialog
-from samverkan.ui.screens.observe_base import ObserveBase
-from samverkan.ui.screens.observe_codebook import CodebookPane
-from samverkan.ui.screens.observe_format import WHOLE_GROUP, NoteFilter, has_own_tag
-from samverkan.ui.screens.observe_help import ObserveHelpScreen
+from samverkan.ui.observe.base import ObserveBase
+from samverkan.ui.observe.codebook import CodebookPane
+from samverkan.ui.observe.format import WHOLE_GROUP, NoteFilter, has_own_tag
+from samverkan.ui.observe.help import ObserveHelpScreen
 from samverkan.ui.widgets.tally_view import TallyView
 
 

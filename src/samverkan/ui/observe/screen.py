@@ -2,7 +2,7 @@
 
 The notes arrive by polling (``app.poll_seconds``) in a thread worker; the
 stream keeps its selection and scroll while they do. Every write goes through
-one serial worker (:class:`~samverkan.ui.screens.observe_base.ObserveBase`),
+one serial worker (:class:`~samverkan.ui.observe.base.ObserveBase`),
 so a tag toggled twice lands in order; what failed is shown in one sentence
 and what the observer typed stays in the input.
 """
@@ -23,10 +23,10 @@ from samverkan.domain.observing import CODE_KEYS, parse_observation
 from samverkan.i18n import _
 from samverkan.services.notes import NoteDraft
 from samverkan.services.observation_live import Changes
-from samverkan.ui.screens.observe_actions import ObserveActions
-from samverkan.ui.screens.observe_base import ObservationSuggester
-from samverkan.ui.screens.observe_codebook import CodebookPane
-from samverkan.ui.screens.observe_format import (
+from samverkan.ui.observe.actions import ObserveActions
+from samverkan.ui.observe.base import ObservationSuggester
+from samverkan.ui.observe.codebook import CodebookPane
+from samverkan.ui.observe.format import (
     NoteFormatter,
     note_details,
     same_observer,
@@ -39,7 +39,7 @@ MARKS_DELAY = 0.08
 
 
 class ObserveScreen(ObserveActions):
-    CSS_PATH = "observe.tcss"
+    CSS_PATH = "screen.tcss"
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")

@@ -1,0 +1,1 @@
+"""Help feature of the UI."""

@@ -1,0 +1,1 @@
+"""Home feature of the UI."""

@@ -1,0 +1,1 @@
+"""Meeting feature of the UI."""

@@ -1,0 +1,1 @@
+"""Minutes feature of the UI."""

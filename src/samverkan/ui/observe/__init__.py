@@ -1,0 +1,1 @@
+"""Observe feature of the UI."""
