@@ -1,17 +1,16 @@
-"""The meeting screen's actions: clock, phases, floor, pickers, editing, undo, closing.
+"""The meeting screen's actions: clock, phases, floor, filters, the selected note, undo, closing.
 
-Kept apart from the layout and painting in ``meeting.py`` so each file reads
-in one sitting. Every write is queued on the screen's :class:`WriteQueue`, in
-the order the keys were pressed.
+Kept apart from the layout and painting in ``screen.py`` and the note line in
+``composer.py`` so each file reads in one sitting. Every write is queued on the
+screen's :class:`WriteQueue`, in the order the keys were pressed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
-from textual.binding import Binding
 from textual.widgets import Input
 
 from samverkan.domain.clock import ClockEvent, ClockState
@@ -31,9 +30,6 @@ from samverkan.ui.dialogs.picker import Choice, PickerDialog
 from samverkan.ui.meeting.writer import WriteQueue
 from samverkan.ui.widgets.note_stream import NoteStream
 
-if TYPE_CHECKING:
-    pass
-
 KIND_KEYS = {
     NoteKind.NOTE: "n",
     NoteKind.DECISION: "b",
@@ -42,62 +38,6 @@ KIND_KEYS = {
     NoteKind.QUOTE: "c",
     NoteKind.OBSERVATION: "o",
 }
-
-
-class MeetingNoteStream(NoteStream):
-    """The meeting's notes, with the keys that act on the selected one."""
-
-    BINDINGS = [
-        Binding(
-            "e",
-            "screen.edit_note",
-            _("Edit"),
-            tooltip=_("Edit the selected note in the input"),
-            id="edit-note",
-        ),
-        Binding(
-            "d,delete",
-            "screen.delete_note",
-            _("Delete"),
-            tooltip=_("Delete the selected note (ctrl+z undoes)"),
-            id="delete-note",
-        ),
-        Binding(
-            "x",
-            "screen.toggle_done",
-            _("Done"),
-            tooltip=_("Tick the selected action item done or open"),
-            id="toggle-done",
-        ),
-        Binding(
-            "o",
-            "screen.filter_org",
-            _("Filter org"),
-            tooltip=_("Show only one organisation's notes"),
-            id="filter-org",
-        ),
-        Binding(
-            "k",
-            "screen.filter_kind",
-            _("Filter kind"),
-            tooltip=_("Show only one kind of note"),
-            id="filter-kind",
-        ),
-        Binding(
-            "a",
-            "screen.toggle_phases",
-            _("All phases"),
-            tooltip=_("Show the notes of all phases or only the current one"),
-            id="stream-all-phases",
-        ),
-        Binding(
-            "escape,i",
-            "screen.to_input",
-            _("Write"),
-            tooltip=_("Back to the note input"),
-            id="to-input",
-        ),
-    ]
 
 
 class MeetingActions(SamverkanScreen):
@@ -117,7 +57,7 @@ class MeetingActions(SamverkanScreen):
     undo_stack: list[tuple[str, int | None]]
     writes: WriteQueue | None
 
-    # Painting lives in meeting.py.
+    # Painting lives in screen.py.
     def _tick(self) -> None:
         raise NotImplementedError
 
@@ -190,35 +130,7 @@ class MeetingActions(SamverkanScreen):
         meetings, mid = self.samverkan.services.meetings, self.meeting_id
         self._queue_clock(lambda: meetings.give_floor(mid, target))
 
-    # ------------------------------------------------------------ pickers
-
-    def action_pick_speaker(self) -> None:
-        if self.meeting is None:
-            return
-        keys = "123456789abcdefghijklmnopqrstuvwxyz"
-        choices = [
-            Choice(keys[i], f"{org.short}  {org.name}", org.id)
-            for i, org in enumerate(self.meeting.organisations[: len(keys)])
-        ]
-        choices.append(Choice("0", _("the whole group"), None))
-
-        def chosen(choice: Choice | None) -> None:
-            if choice is None or self.meeting is None:
-                return
-            self.speaker = self.meeting.organisation(choice.value)
-            self._paint_composer()
-
-        self.app.push_screen(PickerDialog(_("Who is speaking?"), choices), chosen)
-
-    def action_pick_kind(self) -> None:
-        choices = [Choice(key, kind_label(kind), str(kind)) for kind, key in KIND_KEYS.items()]
-
-        def chosen(choice: Choice | None) -> None:
-            if choice is not None and choice.value:
-                self.kind = NoteKind(choice.value)
-                self._paint_composer()
-
-        self.app.push_screen(PickerDialog(_("Kind of the next note"), choices), chosen)
+    # ------------------------------------------------------------ filters
 
     def action_filter_org(self) -> None:
         if self.meeting is None:
@@ -267,18 +179,6 @@ class MeetingActions(SamverkanScreen):
 
     def action_to_input(self) -> None:
         self.query_one("#note-input", Input).focus()
-
-    def action_edit_note(self) -> None:
-        note = self._selected()
-        if note is None or self._read_only():
-            return
-        self.editing = note
-        self.kind = note.kind  # an edited decision stays a decision unless retyped
-        note_input = self.query_one("#note-input", Input)
-        note_input.value = note.text
-        note_input.focus()
-        note_input.cursor_position = len(note.text)
-        self._paint_composer()
 
     def action_delete_note(self) -> None:
         note = self._selected()

@@ -1,0 +1,113 @@
+"""The meeting screen's note list: one line a note, the keys that act on the selected one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from samverkan.domain.clock import format_duration
+from samverkan.domain.labels import kind_label
+from samverkan.domain.model import MeetingView, NoteKind, NoteView
+from samverkan.i18n import _
+from samverkan.ui.widgets.note_stream import NoteStream
+
+# Signs, not letters: the same in the Swedish and the English interface.
+KIND_MARKS = {
+    NoteKind.NOTE: ("·", "dim"),
+    NoteKind.DECISION: ("§", "bold green"),
+    NoteKind.ACTION: ("»", "bold magenta"),
+    NoteKind.QUESTION: ("?", "bold cyan"),
+    NoteKind.QUOTE: ("”", "italic"),
+    NoteKind.OBSERVATION: ("◎", "bold blue"),
+}
+
+
+class MeetingNoteStream(NoteStream):
+    """The meeting's notes, with the keys that act on the selected one."""
+
+    BINDINGS = [
+        Binding(
+            "e",
+            "screen.edit_note",
+            _("Edit"),
+            tooltip=_("Edit the selected note in the input"),
+            id="edit-note",
+        ),
+        Binding(
+            "d,delete",
+            "screen.delete_note",
+            _("Delete"),
+            tooltip=_("Delete the selected note (ctrl+z undoes)"),
+            id="delete-note",
+        ),
+        Binding(
+            "x",
+            "screen.toggle_done",
+            _("Done"),
+            tooltip=_("Tick the selected action item done or open"),
+            id="toggle-done",
+        ),
+        Binding(
+            "o",
+            "screen.filter_org",
+            _("Filter org"),
+            tooltip=_("Show only one organisation's notes"),
+            id="filter-org",
+        ),
+        Binding(
+            "k",
+            "screen.filter_kind",
+            _("Filter kind"),
+            tooltip=_("Show only one kind of note"),
+            id="filter-kind",
+        ),
+        Binding(
+            "a",
+            "screen.toggle_phases",
+            _("All phases"),
+            tooltip=_("Show the notes of all phases or only the current one"),
+            id="stream-all-phases",
+        ),
+        Binding(
+            "escape,i",
+            "screen.to_input",
+            _("Write"),
+            tooltip=_("Back to the note input"),
+            id="to-input",
+        ),
+    ]
+
+
+def format_note(meeting: MeetingView | None, note: NoteView) -> Text:
+    """One line of the list: time, speaker, kind sign, text, tags."""
+    org = meeting.organisation(note.organisation_id) if meeting else None
+    text = Text()
+    text.append(f"{format_duration(note.offset_seconds):>7} ", style="dim")
+    text.append(f"{(org.short if org else '—'):<4} ", style="bold")
+    mark, style = KIND_MARKS.get(note.kind, ("·", "dim"))
+    text.append(f"{mark} ", style=style)
+    if note.kind == NoteKind.ACTION:
+        text.append("☑ " if note.done else "☐ ", style="magenta")
+    text.append(
+        note.text.replace("\n", " ⏎ "), style="italic" if note.kind == NoteKind.QUOTE else ""
+    )
+    if note.tags:
+        text.append("  #" + " #".join(sorted({t.slug for t in note.tags})), style="dim cyan")
+    return text
+
+
+def note_detail(meeting: MeetingView, note: NoteView) -> Text:
+    """The selected note in full, under the list."""
+    org = meeting.organisation(note.organisation_id)
+    # The note's own text first: the details may wrap, the words must show.
+    info = Text(note.text.replace("\n", " ⏎ ") + "\n")
+    info.append(f"{kind_label(note.kind)}", style="bold")
+    speaker = org.short if org else _("the whole group")
+    info.append(f" · {speaker} · {note.author}", style="dim")
+    if note.kind == NoteKind.ACTION:
+        owner = meeting.organisation(note.owner_organisation_id)
+        info.append(" · " + _("owner: {owner}").format(owner=owner.short if owner else "—"))
+        if note.due:
+            info.append(" · " + _("due {date}").format(date=note.due.isoformat()))
+        info.append(" · " + (_("done") if note.done else _("open")))
+    return info
