@@ -50,12 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--reset", action="store_true", help=_("build the demo database anew"))
     demo.add_argument("--no-tui", action="store_true", help=_("only build it and print its path"))
 
-    check = sub.add_parser("check", help=_("check project, agenda and codebook files"))
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-
-    imp = sub.add_parser("import", help=_("import a project folder or single files"))
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-
     lst = sub.add_parser("list", help=_("list the projects and their meetings"))
     lst.add_argument("--json", action="store_true", help=_("print JSON"))
 
@@ -69,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Each further group of commands lives in its own small module with
 # ``add_commands(subparsers) -> {name: handler}``; they must import lightly.
 _COMMAND_MODULES = (
+    "samverkan.cli_project",
     "samverkan.cli_meeting",
     "samverkan.cli_observe",
     "samverkan.cli_minutes",
@@ -156,45 +151,6 @@ def open_cli_services(args: argparse.Namespace, path: Path | None = None) -> Ser
 
 
 # ------------------------------------------------------------------ commands
-
-
-def _cmd_check(args: argparse.Namespace) -> int:
-    from samverkan.domain.check import check_paths
-
-    failed = False
-    for result in check_paths(list(args.paths)):
-        if result.problems:
-            failed = True
-            for problem in result.problems:
-                print(problem)
-        else:
-            print(_("ok: {path}").format(path=result.path))
-    return EXIT_INPUT if failed else EXIT_OK
-
-
-def _cmd_import(args: argparse.Namespace) -> int:
-    from samverkan.services.importing import ImportRefused
-
-    services = open_cli_services(args)
-    try:
-        lines = services.importer.import_paths(list(args.paths))
-    except ImportRefused as refused:
-        for check in refused.checks:
-            for problem in check.problems:
-                print(problem, file=sys.stderr)
-        raise
-    finally:
-        services.close()
-    labels = {
-        "created": _("created"),
-        "updated": _("updated"),
-        "unchanged": _("unchanged"),
-        "skipped": _("skipped"),
-    }
-    for line in lines:
-        detail = f" ({line.detail})" if line.detail else ""
-        print(f"{labels.get(line.action, line.action)}: {line.what}{detail}")
-    return EXIT_OK
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -326,8 +282,6 @@ def finish_app(app: SamverkanApp) -> None:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": _cmd_check,
-    "import": _cmd_import,
     "list": _cmd_list,
     "backup": _cmd_backup,
     "demo": _cmd_demo,

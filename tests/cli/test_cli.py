@@ -126,8 +126,9 @@ def test_import_refuses_everything_when_a_file_is_bad(
     db = tmp_path / "s.db"
     code, _out, err = run(capsys, "--db", str(db), "import", str(folder))
     assert code == 1 and "XYZ" in err and "nothing was imported" in err
-    code, out, _err = run(capsys, "--db", str(db), "list", "--json")
-    assert json.loads(out) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proj"]  # no database, no lock file
+    code, _out, err = run(capsys, "--db", str(db), "list", "--json")
+    assert code == 1 and "there is no database" in err
 
 
 def test_list_on_empty_database_says_what_to_do(

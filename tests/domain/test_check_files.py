@@ -92,8 +92,10 @@ def test_host_not_among_the_organisations_says_which_to_write() -> None:
 
 
 def test_an_agenda_checked_alone_is_still_validated_against_its_project() -> None:
-    [agenda] = check_paths([BAD / "host-not-member" / "01-mote.md"])
-    assert at(list(agenda.problems)) == [4]
+    checks = by_name(check_paths([BAD / "host-not-member" / "01-mote.md"]))
+    assert at(list(checks["01-mote.md"].problems)) == [4]
+    # What importing it needs is checked too: its project and the codebook.
+    assert checks["project.md"].ok and checks["codebook.md"].ok  # the default codebook
 
 
 def test_duplicate_meeting_numbers_in_one_folder() -> None:
@@ -122,13 +124,16 @@ def test_validate_agenda_accepts_host_by_name_ignoring_case() -> None:
 def test_path_that_does_not_exist(tmp_path: Path) -> None:
     [result] = check_paths([tmp_path / "saknas"])
     [problem] = result.problems
-    assert problem.line == 1 and "no such file or folder" in problem.message
+    assert problem.line == 0 and "no such file or folder" in problem.message
+    assert str(problem) == f"{tmp_path / 'saknas'}: there is no such file or folder; check the path"
 
 
 def test_folder_without_markdown_files(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("hej")
     [result] = check_paths([tmp_path])
-    assert "no .md files" in result.problems[0].message
+    [problem] = result.problems
+    assert result.kind == "folder" and problem.line == 0
+    assert "no project.md and no project folders" in problem.message
 
 
 def test_file_that_is_nothing_we_know(tmp_path: Path) -> None:
@@ -156,7 +161,7 @@ def test_every_bad_file_has_a_problem() -> None:
     files = sorted(BAD.glob("*.md"))
     assert len(files) >= 20
     for result in check_paths(files):
-        assert result.problems, result.path
+        assert result.problems or result.path not in files, result.path
 
 
 @pytest.mark.parametrize(
@@ -215,7 +220,9 @@ def test_load_project_folder_without_project_md(tmp_path: Path) -> None:
     (tmp_path / "01.md").write_text(AGENDA.format(n=1, host="KRA"))
     bundle, checks = load_project_folder(tmp_path)
     assert bundle is None
-    assert "no project.md" in by_name(checks)["project.md"].problems[0].message
+    folder = next(c for c in checks if c.path == tmp_path)
+    assert folder.kind == "folder" and "no project.md" in folder.problems[0].message
+    assert "project.md" not in by_name(checks)
 
 
 def test_load_project_folder_uses_the_default_codebook(

@@ -125,5 +125,5 @@ def test_check_paths_never_raises_on_a_file(name: str, data: bytes) -> None:
         path.write_bytes(data)
         for target in (path, Path(folder)):
             for result in check_paths([target]):
-                assert result.kind in ("project", "agenda", "codebook", "unknown")
+                assert result.kind in ("project", "agenda", "codebook", "folder", "unknown")
                 assert all(isinstance(p, Problem) for p in result.problems)

@@ -282,3 +282,38 @@ def _as_script(block: Block) -> str:
     if block.kind == "heading":
         return f"{'#' * block.level} {block.text}"
     return block.text
+
+
+def match_phases(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> dict[int, int]:
+    """Which recorded phase each phase of a changed agenda is: ``{new index: old index}``.
+
+    Phases are ``(kind, title)`` pairs. A phase is the same phase when it has the same kind and
+    title wherever it moved; else when it has the same kind at the same place; else when it is
+    the only one left of its kind (a retitled Samtal). A phase of kind ``other`` that lost its
+    title is new: guessing there would move notes under a heading they were not written under.
+    """
+
+    def title(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    matches: dict[int, int] = {}
+    taken: set[int] = set()
+
+    def pair(j: int, i: int) -> None:
+        matches[j] = i
+        taken.add(i)
+
+    for j, (kind, name) in enumerate(new):
+        for i, (old_kind, old_name) in enumerate(old):
+            if i not in taken and old_kind == kind and title(old_name) == title(name):
+                pair(j, i)
+                break
+    for j, (kind, _name) in enumerate(new):
+        if j not in matches and j < len(old) and j not in taken and old[j][0] == kind:
+            pair(j, j)
+    for kind in sorted({kind for kind, _name in new if kind != str(PhaseKind.OTHER)}):
+        left_new = [j for j, (k, _n) in enumerate(new) if k == kind and j not in matches]
+        left_old = [i for i, (k, _n) in enumerate(old) if k == kind and i not in taken]
+        if len(left_new) == 1 and len(left_old) == 1:
+            pair(left_new[0], left_old[0])
+    return matches

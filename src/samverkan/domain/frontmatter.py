@@ -255,6 +255,12 @@ def _load_yaml(result: FrontMatter, source: str) -> None:
 
 def _yaml_problem(result: FrontMatter, source: str, err: yaml.YAMLError) -> Problem:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    context = getattr(err, "context_mark", None)
+    # The scanner notices an unclosed quote, a missing colon or an unclosed [ or { only on
+    # a later line; the line where that value began is the one to fix. A block structure's
+    # context, by contrast, is where the mapping started, and its problem line is the wrong one.
+    if context is not None and _began_on_the_wrong_line(err):
+        mark = context
     if mark is not None:
         line = result.yaml_offset + mark.line + 1
     else:
@@ -267,6 +273,14 @@ def _yaml_problem(result: FrontMatter, source: str, err: yaml.YAMLError) -> Prob
         "and put quotes around values that contain a colon or #"
     ).format(reason=reason)
     return Problem(result.path, line, message)
+
+
+def _began_on_the_wrong_line(err: yaml.YAMLError) -> bool:
+    context = str(getattr(err, "context", "") or "")
+    problem = str(getattr(err, "problem", "") or "")
+    if context.startswith("while parsing a flow"):
+        return problem.startswith("did not find expected")  # the [ or { was never closed
+    return context.startswith(("while scanning a quoted scalar", "while scanning a simple key"))
 
 
 def duplicate_keys(front: FrontMatter, mapping: MappingNode) -> list[Problem]:

@@ -72,13 +72,18 @@ class OrganisationKind(StrEnum):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a file a user wrote; printed as ``FILE:LINE: message``."""
+    """One thing wrong with a file a user wrote; printed as ``FILE:LINE: message``.
+
+    Line 0 means the path as a whole (a folder, a file that is not there): ``PATH: message``.
+    """
 
     path: Path
     line: int
     message: str
 
     def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
 
 
@@ -88,6 +93,8 @@ class OrganisationSpec:
     short: str
     kind: OrganisationKind = OrganisationKind.OTHER
     people: tuple[str, ...] = ()
+    # Short codes this organisation had before: a re-import renames it instead of adding one.
+    renamed_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ PROJECT_KEYS = (
     "steering_group",
     "organisations",
 )
-ORGANISATION_KEYS = ("name", "short", "kind", "people")
+ORGANISATION_KEYS = ("name", "short", "kind", "people", "renamed_from")
 LANGS = ("sv", "en")
 MAX_ORG_SHORT = 6
 
@@ -203,6 +203,7 @@ def _organisations(reader: _Reader) -> tuple[OrganisationSpec, ...]:
         return ()
     nodes = node.value if isinstance(node, SequenceNode) else []
     result: list[OrganisationSpec] = []
+    rename_lines: list[int] = []
     shorts: dict[str, tuple[str, int]] = {}
     names: dict[str, int] = {}
     for index, item in enumerate(value):
@@ -246,7 +247,32 @@ def _organisations(reader: _Reader) -> tuple[OrganisationSpec, ...]:
         else:
             names[org.name.casefold()] = name_line
         result.append(org)
+        rename_lines.append(front.value_line("renamed_from", mapping))
+    _check_renames(reader, result, rename_lines)
     return tuple(result)
+
+
+def _check_renames(
+    reader: _Reader, organisations: list[OrganisationSpec], lines: list[int]
+) -> None:
+    """A former short code may not be a member's present one: which would it mean?"""
+    present = {org.short.casefold(): org for org in organisations}
+    for org, line in zip(organisations, lines, strict=True):
+        for old in org.renamed_from:
+            other = present.get(old.casefold())
+            if other is None:
+                continue
+            if other is org:
+                message = _(
+                    "renamed_from: {old} is the present short code of {name}; write the short "
+                    "code it had before, or remove renamed_from"
+                ).format(old=old, name=org.name)
+            else:
+                message = _(
+                    "renamed_from: {old} is the short code of {other}; write the short code "
+                    "{name} had before"
+                ).format(old=old, other=other.name, name=org.name)
+            reader.add(line, message)
 
 
 def _organisation(
@@ -279,6 +305,16 @@ def _organisation(
         message = _("the kind {kind!r} is not known; write one of {choices}")
         reader.add(where("kind"), message.format(kind=kind_text, choices=choices))
     people = reader.names("people", item.get("people"), mapping)
+    renamed_from = reader.names("renamed_from", item.get("renamed_from"), mapping)
+    for old in renamed_from:
+        if len(old) > MAX_ORG_SHORT or not old.isalnum():
+            message = _(
+                "renamed_from: {old!r} is not a short code; write the 1 to 6 letters or digits "
+                "the organisation had before, e.g. renamed_from: {suggestion}"
+            ).format(old=old, suggestion=suggestion)
+            reader.add(where("renamed_from"), message)
     if len(reader.problems) > count or not name or not short or kind is None:
         return None
-    return OrganisationSpec(name=name, short=short, kind=kind, people=people)
+    return OrganisationSpec(
+        name=name, short=short, kind=kind, people=people, renamed_from=renamed_from
+    )
