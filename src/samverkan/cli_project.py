@@ -67,8 +67,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         if not plan.bundles:
             print(
                 _(
-                    "nothing to import: no project uses {paths}; "
-                    "import the project folder instead"
+                    "nothing to import: no project uses {paths}; import the project folder instead"
                 ).format(paths=", ".join(str(p) for p in args.paths))
             )
             return EXIT_OK

@@ -4,6 +4,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from samverkan.domain.frontmatter import (
     MAX_BYTES,
     as_text,
@@ -228,3 +230,23 @@ def test_byte_order_mark_in_text_does_not_hide_the_front_matter() -> None:
 def test_a_folder_is_not_a_file(tmp_path: Path) -> None:
     _text, [problem] = read_text(tmp_path)
     assert "folder" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "wrong"),
+    [
+        ('meeting: 1\ntitle: "Möte 1\nhost: KRA\nplace: x\n', 3),  # quote never closed
+        ("meeting: 1\ntitle: 'Möte 1\nhost: KRA\nplace: x\n", 3),
+        ('meeting: 1\ntitle: "Möte 1\nhost: KRA\nstart: "09:30"\n', 3),  # closed lines later
+        ("meeting: 1\ntitle Möte\nhost: KRA\n", 3),  # no colon
+        ("meeting: 1\nobservers: [A, B\nhost: KRA\n", 3),  # [ never closed
+        ("meeting: 1\ntitle: {x\nhost: KRA\n", 3),
+        ("meeting: 1\ntitle: Möte: ett\nhost: KRA\n", 3),  # a colon in a value
+        ("organisations:\n  - name: A\n   short: B\n", 4),  # indented one space too far
+        ("meeting: 1\ntitle: x\n  host: KRA\n", 4),
+    ],
+)
+def test_a_yaml_error_points_at_the_line_that_is_wrong(yaml_text: str, wrong: int) -> None:
+    front = split_front_matter(Path("01.md"), f"---\n{yaml_text}---\n## Samtal\n")
+    [problem] = front.problems
+    assert problem.line == wrong, problem.message

@@ -267,12 +267,40 @@ def _yaml_problem(result: FrontMatter, source: str, err: yaml.YAMLError) -> Prob
         position = getattr(err, "position", 0)
         offset = position if isinstance(position, int) else 0
         line = result.yaml_offset + source.count("\n", 0, max(0, offset)) + 1
+    unclosed = _unclosed_quote(source, line - result.yaml_offset - 1)
+    if unclosed is not None:
+        # A quote left open runs on to the next quote, lines later, and YAML complains
+        # there; the line to fix is the one where the quote was opened.
+        index, quote = unclosed
+        message = _(
+            "the value's opening quote {quote} is never closed on its line; "
+            "end the value with {quote} or remove the quote"
+        ).format(quote=quote)
+        return Problem(result.path, result.yaml_offset + index + 1, message)
     reason = getattr(err, "problem", None) or getattr(err, "reason", None) or str(err)
     message = _(
         "the front matter is not valid YAML ({reason}); write one key: value per line "
         "and put quotes around values that contain a colon or #"
     ).format(reason=reason)
     return Problem(result.path, line, message)
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote(source: str, upto: int) -> tuple[int, str] | None:
+    """The first line up to ``upto`` whose quoted value is not closed on that line."""
+    for index, text in enumerate(source.split("\n")[: max(0, upto) + 1]):
+        match = _QUOTED_VALUE.match(text)
+        if match is None:
+            continue
+        quote, rest = match.groups()
+        rest = (
+            rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        )
+        if quote not in rest:
+            return index, quote
+    return None
 
 
 def _began_on_the_wrong_line(err: yaml.YAMLError) -> bool:

@@ -434,8 +434,7 @@ def write_new_project(folder: Path, source: Path | None = None) -> list[Path]:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UserError(
             _(
-                "{folder} already exists and is not an empty folder; "
-                "give the name of a new folder"
+                "{folder} already exists and is not an empty folder; give the name of a new folder"
             ).format(folder=folder)
         )
     if source is None:

@@ -269,8 +269,9 @@ def _check_renames(
                 ).format(old=old, name=org.name)
             else:
                 message = _(
-                    "renamed_from: {old} is the short code of {other}; write the short code "
-                    "{name} had before"
+                    "renamed_from: {old} is the short code of {other} now, so it cannot also "
+                    "be the code {name} had; to swap two codes, import once with a code "
+                    "neither had"
                 ).format(old=old, other=other.name, name=org.name)
             reader.add(line, message)
 
