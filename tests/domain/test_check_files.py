@@ -54,7 +54,8 @@ def test_shared_codebook_is_reported_once(tmp_path: Path) -> None:
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         extra = "codebook: ../kodbok.md\n"
-        (tmp_path / name / "project.md").write_text(PROJECT.format(extra=extra))
+        text = PROJECT.format(extra=extra).replace("short: g", f"short: g-{name}")
+        (tmp_path / name / "project.md").write_text(text)
     checks = check_paths([tmp_path / "a", tmp_path / "b"])
     assert [(c.path.parent.name, c.path.name, c.kind) for c in checks] == [
         ("a", "project.md", "project"),
@@ -252,3 +253,21 @@ def test_load_project_folder_reports_a_broken_default_codebook(
 def test_load_project_folder_of_a_missing_path(tmp_path: Path) -> None:
     bundle, [result] = load_project_folder(tmp_path / "saknas")
     assert bundle is None and "no such file or folder" in result.problems[0].message
+
+
+def test_two_project_folders_with_one_short_code(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "project.md").write_text(PROJECT.format(extra="codebook: ../k.md\n"))
+    (tmp_path / "k.md").write_text(CODEBOOK)
+    checks = [c for c in check_paths([tmp_path]) if c.problems]
+    [(path, problems)] = [(c.path, c.problems) for c in checks]
+    assert path == tmp_path / "b" / "project.md"
+    assert problems[0].line == 3 and "also the short code of" in problems[0].message
+
+
+def test_an_agenda_named_alone_sees_a_sibling_with_its_number() -> None:
+    checks = by_name(check_paths([BAD / "duplicate-meeting" / "01-forsta.md"]))
+    [problem] = checks["01-forsta.md"].problems
+    assert "meeting number 1 is also used by 02-andra.md" in problem.message
+    assert "02-andra.md" not in checks

@@ -122,6 +122,7 @@ def plan_import(paths: Iterable[Path]) -> ImportPlan:
     for raw in paths:
         planner.plan(raw.expanduser())
     bundles = [planner.bundle(want) for want in planner.wanted.values()]
+    planner.check_project_shorts()
     checks = planner.results()
     return ImportPlan(tuple(checks), tuple(b for b in bundles if b is not None))
 
@@ -282,6 +283,24 @@ class _Planner:
             return None
         agendas.sort(key=lambda agenda: agenda.number)
         return ProjectBundle(project, codebook, tuple(agendas), want.complete)
+
+    def check_project_shorts(self) -> None:
+        """Two folders with one short code would be one project, the second overwriting."""
+        first: dict[str, _Entry] = {}
+        for want in self.wanted.values():
+            entry = self.by_key.get(_key(want.project))
+            if entry is None or not isinstance(entry.spec, ProjectSpec):
+                continue
+            other = first.setdefault(entry.spec.short, entry)
+            if other is entry:
+                continue
+            text = read_text(entry.path)[0] or ""
+            line = split_front_matter(entry.path, text).value_line("short")
+            message = _(
+                "the short code {short} is also the short code of {other}; give each "
+                "project its own, e.g. short: {short}-2"
+            ).format(short=entry.spec.short, other=other.path)
+            entry.problems.append(Problem(entry.path, line, message))
 
     # ------------------------------------------------------------ files
 
