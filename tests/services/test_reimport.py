@@ -87,7 +87,11 @@ def test_new_first_phase_retitled_and_removed_phases_keep_every_note_in_place(
     path.write_text(text[: text.index("## Nästa möte")], "utf-8")  # a phase without notes
     lines = services.importer.import_paths([folder])
 
-    assert ("updated", "meeting grupp-1/2") in [(line.action, line.what) for line in lines]
+    assert (
+        "updated",
+        "meeting grupp-1/2",
+        "phases: 1 added, 1 removed, 4 changed; every note stays in its phase",
+    ) in [(line.action, line.what, line.detail) for line in lines]
     after = phases(services, "grupp-1/2")
     assert [title for _id, title in after] == [
         "Incheckning",

@@ -16,6 +16,7 @@ them, and removed only on request (``prune``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -324,13 +325,20 @@ class _BundleImport:
             row.updated_at = self.now
         session.add(row)
         session.flush()
-        changed |= self._update_phases(mid, agenda)
+        phases = self._update_phases(mid, agenda)
+        detail = ""
+        if not created and phases:
+            detail = _(
+                "phases: {added} added, {removed} removed, {changed} changed; "
+                "every note stays in its phase"
+            ).format(added=phases.added, removed=phases.removed, changed=phases.changed)
         return ImportLine(
-            "created" if created else ("updated" if changed else "unchanged"),
+            "created" if created else ("updated" if changed or phases else "unchanged"),
             _("meeting {ref}").format(ref=self.ref(agenda.number)),
+            detail,
         )
 
-    def _update_phases(self, mid: str, agenda: AgendaSpec) -> bool:
+    def _update_phases(self, mid: str, agenda: AgendaSpec) -> _PhaseChanges:
         session = self.session
         rows = list(
             session.exec(
@@ -342,7 +350,7 @@ class _BundleImport:
             [(str(spec.kind), spec.title) for spec in agenda.phases],
         )
         kept = set(matches.values())
-        changed = False
+        changes = _PhaseChanges()
         for index, row in enumerate(rows):
             if index in kept:
                 continue
@@ -351,7 +359,7 @@ class _BundleImport:
                 self.conflicts.append(self._phase_conflict(agenda, row, notes))
                 continue
             session.delete(row)
-            changed = True
+            changes.removed += 1
         session.flush()  # a freed id may be taken by a new phase below
         for position, spec in enumerate(agenda.phases):
             values = {
@@ -369,13 +377,13 @@ class _BundleImport:
                     meeting_id=mid,
                     **values,  # type: ignore[arg-type]
                 )
-                changed = True
+                changes.added += 1
             elif any(getattr(found, k) != v for k, v in values.items()):
                 found.sqlmodel_update(values)
-                changed = True
+                changes.changed += 1
             session.add(found)
             session.flush()
-        return changed
+        return changes
 
     def _free_phase_id(self, mid: str, position: int, title: str) -> str:
         # The first import gives the same ids on every laptop; a phase added later keeps
@@ -431,6 +439,16 @@ class _BundleImport:
                 detail = _("no longer in the files; import with --prune to remove it")
                 lines.append(ImportLine("gone", what, detail))
         return lines
+
+
+@dataclass
+class _PhaseChanges:
+    added: int = 0
+    removed: int = 0
+    changed: int = 0  # moved, retitled, or a new timebox, prompts or script
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
 
 
 def _match_organisations(
