@@ -334,3 +334,14 @@ def test_the_readme_tour_starts_from_samverkan_new_and_its_commands_work(
         assert code == 0, (command, err)
     code, out, _err = run(capsys, "--db", str(tmp_path / "s.db"), "list")
     assert code == 0 and "/5" in out
+
+
+def test_a_file_problem_on_reimport_leaves_the_database_byte_for_byte(
+    capsys: pytest.CaptureFixture[str], project: Path, db: Path
+) -> None:
+    assert run(capsys, "--db", str(db), "import", str(project))[0] == 0
+    path = next(project.glob("04-*.md"))
+    path.write_text(path.read_text("utf-8").replace("host: UME", "host: XYZ"), "utf-8")
+    checked, imported = check_and_import(capsys, db, project)  # compares the bytes too
+    assert checked == imported
+    assert imported[0] == 1 and "'XYZ'" in imported[1][0]
