@@ -164,7 +164,7 @@ class _BundleImport:
             session.exec(select(t.Organisation).where(t.Organisation.project_id == self.project_id))
         )
         matched = _match_organisations(self.spec.organisations, rows)
-        # Renames first, through a placeholder, so two codes may even swap places.
+        # Renames first, through a placeholder: no two rows hold one code at any moment.
         renamed = [(org, row) for org, row in matched if row and row.short != org.short]
         formers = [(org, row.short) for org, row in renamed]
         for _org, moving in renamed:
