@@ -231,3 +231,32 @@ def test_an_organisation_gone_from_project_md(services: Services, folder: Path) 
     assert ("removed", "organisation UME (Umeå kommun)") in lines
     meeting = services.projects.meeting(services.projects.resolve_ref("grupp-1/2"))
     assert "UME" not in [o.short for o in meeting.organisations]
+
+
+def test_a_held_meeting_gone_from_the_files_is_kept_even_with_prune(
+    services: Services, folder: Path
+) -> None:
+    services.importer.import_paths([folder])
+    services.meetings.start(services.projects.resolve_ref("grupp-1/3"))
+    agenda(folder, 3).unlink()
+    lines = [
+        (x.action, x.what, x.detail) for x in services.importer.import_paths([folder], prune=True)
+    ]
+    assert (
+        "kept",
+        "meeting grupp-1/3",
+        "no longer in the files; kept because it has been held",
+    ) in lines
+
+
+def test_a_started_meeting_keeps_the_agenda_it_was_run_with(
+    services: Services, folder: Path
+) -> None:
+    services.importer.import_paths([folder])
+    mid = services.projects.resolve_ref("grupp-1/2")
+    services.meetings.start(mid)
+    before = phases(services, "grupp-1/2")
+    edit(agenda(folder, 2), "## Samtal (75 min)", "## Fika (20 min)\n\n## Samtal (55 min)")
+    lines = [(x.action, x.what) for x in services.importer.import_paths([folder])]
+    assert ("skipped", "meeting grupp-1/2") in lines
+    assert phases(services, "grupp-1/2") == before
