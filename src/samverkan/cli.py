@@ -68,6 +68,7 @@ _COMMAND_MODULES = (
     "samverkan.cli_observe",
     "samverkan.cli_minutes",
     "samverkan.cli_analysis",
+    "samverkan.cli_sync",
 )
 
 
@@ -132,7 +133,7 @@ def _peek_lang(argv: list[str]) -> str | None:
 
 # Only these may create a database file where there is none; every other command
 # reads an existing one, and a mistyped --db must not leave an empty file behind.
-_CREATES_DATABASE = frozenset({"", "import", "demo"})
+_CREATES_DATABASE = frozenset({"", "import", "demo", "sync", "import-bundle"})
 
 
 def open_cli_services(args: argparse.Namespace, path: Path | None = None) -> Services:

@@ -19,6 +19,7 @@ class Settings:
     language: str = ""
     theme: str = ""
     observer: str = ""
+    sync_with: str = ""  # the database ``samverkan sync`` exchanges with, once given
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:

@@ -1,0 +1,428 @@
+"""Reading one side's state of a project or meeting, and merging the other side's into it.
+
+A snapshot holds what is cheap to compare (ids, versions, small rows); a
+payload holds the full rows one side sends; :func:`apply_meeting` merges a
+payload into the receiving database inside that database's one write
+transaction, reading the receiver's current rows in that same transaction, so
+a facilitator writing meanwhile loses nothing and a kill at any instant leaves
+either all of it or none of it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from samverkan.services import sync_merge as rules
+from samverkan.store.sync_rows import (
+    Row,
+    fetch,
+    fetch_by_ids,
+    insert_rows,
+    sort_key,
+    table,
+    update_rows,
+)
+
+# ------------------------------------------------------------------ projects
+
+
+@dataclass
+class ProjectRows:
+    project: Row | None
+    organisations: list[Row]
+    people: list[Row]
+    codes: list[Row]
+
+
+def read_project(session: Session, project_id: str) -> ProjectRows:
+    found = fetch(session, "project", table("project").c.id == project_id)
+    organisations = fetch(session, "organisation", table("organisation").c.project_id == project_id)
+    people = fetch_by_ids(
+        session, "person", [o["id"] for o in organisations], key="organisation_id"
+    )
+    codes = fetch(session, "code", table("code").c.project_id == project_id)
+    return ProjectRows(found[0] if found else None, organisations, people, codes)
+
+
+def project_differs(a: ProjectRows, b: ProjectRows) -> bool:
+    def ids(rows: list[Row]) -> dict[str, str]:
+        return {r["id"]: sort_key(r) for r in rows}
+
+    return (
+        a.project != b.project
+        or ids(a.organisations) != ids(b.organisations)
+        or ids(a.people) != ids(b.people)
+        or ids(a.codes) != ids(b.codes)
+    )
+
+
+def apply_project(session: Session, incoming: ProjectRows) -> int:
+    """Merge the other side's project, organisations, people and codes; rows changed."""
+    if incoming.project is None:
+        return 0
+    local = read_project(session, incoming.project["id"])
+    changed = 0
+    if local.project is None:
+        insert_rows(session, "project", [incoming.project])
+        changed += 1
+        wins: bool | None = True
+    elif incoming.project != local.project:
+        wins = rules.newer(incoming.project, local.project)
+        if wins:
+            _update_all(session, "project", [incoming.project])
+            changed += 1
+    else:
+        wins = None  # the same project row: each child row decides by its content
+    for name, mine, theirs in (
+        ("organisation", local.organisations, incoming.organisations),
+        ("person", local.people, incoming.people),
+        ("code", local.codes, incoming.codes),
+    ):
+        changed += _merge_plain(session, name, mine, theirs, wins)
+    return changed
+
+
+def _merge_plain(
+    session: Session, name: str, local: list[Row], incoming: list[Row], wins: bool | None
+) -> int:
+    """Rows without a time of change follow their project's newer version."""
+    by_id = {r["id"]: r for r in local}
+    inserts, updates = [], []
+    for row in incoming:
+        mine = by_id.get(row["id"])
+        if mine is None:
+            inserts.append(row)
+        elif mine != row and (wins if wins is not None else rules.by_content(row, mine)):
+            updates.append(row)
+    insert_rows(session, name, inserts)
+    _update_all(session, name, updates)
+    return len(inserts) + len(updates)
+
+
+def _update_all(session: Session, name: str, rows: list[Row]) -> None:
+    if rows:
+        update_rows(session, name, rows, [k for k in rows[0] if k != "id"])
+
+
+# ------------------------------------------------------------------ meetings
+
+
+@dataclass
+class MeetingSnapshot:
+    meeting: Row | None
+    phases: dict[str, Row]
+    attendance: dict[str, Row]
+    events: dict[str, Row]
+    revisions: dict[str, frozenset[str]]  # note id -> its revisions' ids
+    tags: dict[str, Row]
+
+
+def read_snapshot(session: Session, meeting_id: str) -> MeetingSnapshot:
+    found = fetch(session, "meeting", table("meeting").c.id == meeting_id)
+    note = table("note")
+    revision = table("note_revision")
+    tag_table = table("tag")
+    revisions: dict[str, set[str]] = defaultdict(set)
+    for note_id in session.execute(
+        note.select().with_only_columns(note.c.id).where(note.c.meeting_id == meeting_id)
+    ).scalars():
+        revisions[note_id]
+    query = (
+        revision.select()
+        .with_only_columns(revision.c.note_id, revision.c.id)
+        .join_from(revision, note, note.c.id == revision.c.note_id)
+        .where(note.c.meeting_id == meeting_id)
+    )
+    for note_id, revision_id in session.execute(query):
+        revisions[note_id].add(revision_id)
+    tag_query = (
+        tag_table.select()
+        .with_only_columns(*(tag_table.c[n] for n in _names("tag")))
+        .join_from(tag_table, note, note.c.id == tag_table.c.note_id)
+        .where(note.c.meeting_id == meeting_id)
+    )
+    return MeetingSnapshot(
+        meeting=found[0] if found else None,
+        phases=_by_id(fetch(session, "phase", table("phase").c.meeting_id == meeting_id)),
+        attendance=_by_id(
+            fetch(session, "attendance", table("attendance").c.meeting_id == meeting_id)
+        ),
+        events=_by_id(
+            fetch(session, "meeting_event", table("meeting_event").c.meeting_id == meeting_id)
+        ),
+        revisions={k: frozenset(v) for k, v in revisions.items()},
+        tags={r["id"]: r for r in (dict(x._mapping) for x in session.execute(tag_query))},
+    )
+
+
+def _names(name: str) -> tuple[str, ...]:
+    from samverkan.store.sync_rows import column_names
+
+    return column_names(name)
+
+
+def _by_id(rows: list[Row]) -> dict[str, Row]:
+    return {r["id"]: r for r in rows}
+
+
+@dataclass
+class Plan:
+    """What one side would send the other for one meeting (ids; full rows come later)."""
+
+    meeting: bool = False
+    phases: list[str] = field(default_factory=list)
+    attendance: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    new_notes: list[str] = field(default_factory=list)
+    changed_notes: list[str] = field(default_factory=list)
+    # Notes the receiver has more of: sent so the receiver renumbers and derives them too.
+    settle_notes: list[str] = field(default_factory=list)
+    revisions: int = 0
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.meeting
+            or self.phases
+            or self.attendance
+            or self.events
+            or self.new_notes
+            or self.changed_notes
+            or self.settle_notes
+            or self.tags
+        )
+
+    @property
+    def notes(self) -> list[str]:
+        return self.new_notes + self.changed_notes + self.settle_notes
+
+
+def plan(sender: MeetingSnapshot, receiver: MeetingSnapshot) -> Plan:
+    result = Plan()
+    if sender.meeting is None:
+        return result
+    result.meeting = sender.meeting != receiver.meeting
+    result.phases = [k for k, r in sender.phases.items() if receiver.phases.get(k) != r]
+    result.attendance = [k for k, r in sender.attendance.items() if receiver.attendance.get(k) != r]
+    result.events = [k for k in sender.events if k not in receiver.events]
+    for note_id, mine in sender.revisions.items():
+        theirs = receiver.revisions.get(note_id)
+        if theirs is None:
+            result.new_notes.append(note_id)
+            result.revisions += len(mine)
+        elif mine != theirs:
+            missing = len(mine - theirs)
+            if missing:
+                result.changed_notes.append(note_id)
+                result.revisions += missing
+            else:
+                result.settle_notes.append(note_id)
+    result.tags = [k for k, r in sender.tags.items() if receiver.tags.get(k) != r]
+    return result
+
+
+@dataclass
+class Payload:
+    meeting: Row
+    phases: list[Row]
+    attendance: list[Row]
+    events: list[Row]
+    notes: list[Row]
+    revisions: dict[str, list[Row]]
+    tags: list[Row]
+
+
+def read_payload(session: Session, meeting_id: str, wanted: Plan, receivers: Row | None) -> Payload:
+    """The rows of ``wanted``; when this side lacks the meeting, the receiver's own
+    meeting row stands in (the receiver then only settles its own rows)."""
+    found = fetch(session, "meeting", table("meeting").c.id == meeting_id)
+    meeting = found[0] if found else receivers
+    assert meeting is not None
+    notes = fetch_by_ids(session, "note", wanted.notes)
+    revisions: dict[str, list[Row]] = defaultdict(list)
+    for row in fetch_by_ids(session, "note_revision", wanted.notes, key="note_id"):
+        revisions[row["note_id"]].append(row)
+    return Payload(
+        meeting=meeting,
+        phases=fetch_by_ids(session, "phase", wanted.phases),
+        attendance=fetch_by_ids(session, "attendance", wanted.attendance),
+        events=fetch_by_ids(session, "meeting_event", wanted.events),
+        # In the order they were written there, so they keep it here.
+        notes=sorted(notes, key=lambda n: (n["created_at"], n["id"])),
+        revisions=dict(revisions),
+        tags=fetch_by_ids(session, "tag", wanted.tags),
+    )
+
+
+@dataclass
+class Applied:
+    """What merging one payload changed in the receiving database."""
+
+    meeting: bool = False
+    phases: int = 0
+    attendance: int = 0
+    events: int = 0
+    notes_added: int = 0
+    notes_changed: int = 0
+    revisions: int = 0
+    tags: int = 0
+    clashes: list[rules.NoteClash] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # note id -> text shown, for reports
+
+
+def apply_meeting(session: Session, payload: Payload, settle: Sequence[str] = ()) -> Applied:
+    """Merge ``payload`` into this database; ``settle``: notes this side sent, whose
+    numbers and shown state it derives again by the same rules as the receiver."""
+    done = Applied()
+    meeting_id = payload.meeting["id"]
+    local = fetch(session, "meeting", table("meeting").c.id == meeting_id)
+    if not local:
+        insert_rows(session, "meeting", [payload.meeting])
+        done.meeting, agenda_wins = True, True
+    elif payload.meeting != local[0]:
+        agenda_wins = rules.newer(payload.meeting, local[0])
+        if agenda_wins:
+            _update_all(session, "meeting", [payload.meeting])
+            done.meeting = True
+    else:
+        agenda_wins = None
+    done.phases = _merge_phases(session, meeting_id, payload.phases, agenda_wins)
+    done.attendance = _merge_stamped(session, "attendance", payload.attendance)
+    known = {
+        r["id"] for r in fetch_by_ids(session, "meeting_event", [e["id"] for e in payload.events])
+    }
+    events = [e for e in payload.events if e["id"] not in known]
+    insert_rows(session, "meeting_event", sorted(events, key=lambda e: (e["at"], e["id"])))
+    done.events = len(events)
+    _merge_notes(session, payload, settle, done)
+    done.tags = _merge_stamped(session, "tag", payload.tags)
+    done.phases += _settle_phase_times(session, meeting_id)
+    return done
+
+
+def _merge_phases(
+    session: Session, meeting_id: str, incoming: list[Row], agenda_wins: bool | None
+) -> int:
+    local = _by_id(fetch(session, "phase", table("phase").c.meeting_id == meeting_id))
+    inserts, updates = [], []
+    for row in incoming:
+        mine = local.get(row["id"])
+        if mine is None:
+            inserts.append(row)
+            continue
+        agenda = {k: row[k] for k in rules.AGENDA_FIELDS}
+        if any(mine[k] != v for k, v in agenda.items()):
+            take = agenda_wins if agenda_wins is not None else rules.by_content(row, mine)
+            if take:
+                updates.append({**mine, **agenda})
+    insert_rows(session, "phase", inserts)
+    if updates:
+        update_rows(session, "phase", updates, list(rules.AGENDA_FIELDS))
+    return len(inserts) + len(updates)
+
+
+def _settle_phase_times(session: Session, meeting_id: str) -> int:
+    """Actual phase times from the (merged) clock log, when the meeting has run."""
+    events = fetch(session, "meeting_event", table("meeting_event").c.meeting_id == meeting_id)
+    if not rules.has_phase_events(events):
+        return 0
+    phases = fetch(session, "phase", table("phase").c.meeting_id == meeting_id)
+    times = rules.phase_times(events, [p["id"] for p in phases])
+    updates = []
+    for phase in phases:
+        started, ended = times[phase["id"]]
+        if (phase["started_at"], phase["ended_at"]) != (started, ended):
+            updates.append({**phase, "started_at": started, "ended_at": ended})
+    if updates:
+        update_rows(session, "phase", updates, ["started_at", "ended_at"])
+    return len(updates)
+
+
+def _merge_stamped(session: Session, name: str, incoming: list[Row]) -> int:
+    local = _by_id(fetch_by_ids(session, name, [r["id"] for r in incoming]))
+    inserts, updates = [], []
+    for row in incoming:
+        mine = local.get(row["id"])
+        if mine is None:
+            inserts.append(row)
+        elif mine != row and rules.newer(row, mine):
+            updates.append(row)
+    insert_rows(session, name, inserts)
+    _update_all(session, name, updates)
+    return len(inserts) + len(updates)
+
+
+def _merge_notes(session: Session, payload: Payload, settle: Sequence[str], done: Applied) -> None:
+    ids = [n["id"] for n in payload.notes]
+    ids += sorted(set(settle) - set(ids))
+    if not ids:
+        return
+    local_notes = _by_id(fetch_by_ids(session, "note", ids))
+    incoming_notes = {n["id"]: n for n in payload.notes}
+    local_revisions: dict[str, list[Row]] = defaultdict(list)
+    for row in fetch_by_ids(session, "note_revision", ids, key="note_id"):
+        local_revisions[row["note_id"]].append(row)
+    note_inserts: list[Row] = []
+    note_updates: list[Row] = []
+    revision_inserts: list[Row] = []
+    renumbered: list[Row] = []
+    for note_id in ids:
+        mine = local_revisions.get(note_id, [])
+        theirs = payload.revisions.get(note_id, [])
+        incoming = incoming_notes.get(note_id) or local_notes.get(note_id)
+        if incoming is None or not (mine or theirs):
+            continue
+        found = rules.clash(note_id, mine, theirs)
+        union: dict[str, Row] = {r["id"]: r for r in theirs}
+        union.update({r["id"]: r for r in mine})
+        if found is not None:
+            done.clashes.append(found)
+            if found.keep is not None and found.keep["id"] not in union:
+                union[found.keep["id"]] = found.keep
+        ordered = rules.numbered(union.values())
+        old_numbers = {r["id"]: r["revision"] for r in mine}
+        added = [r for r in ordered if r["id"] not in old_numbers]
+        revision_inserts.extend(added)
+        renumbered.extend(
+            r for r in ordered if old_numbers.get(r["id"], r["revision"]) != r["revision"]
+        )
+        local_note = local_notes.get(note_id)
+        base = incoming if local_note is None or rules.newer(incoming, local_note) else local_note
+        note = rules.note_from(base, ordered)
+        done.texts[note_id] = note["text"]
+        if local_note is None:
+            note_inserts.append(note)
+            done.notes_added += 1
+        else:
+            if added:
+                done.notes_changed += 1
+            if note != local_note:
+                note_updates.append(note)
+        done.revisions += len(added)
+    insert_rows(session, "note", note_inserts)
+    # Numbers are unique per note: move the renumbered out of the way first.
+    update_rows(
+        session,
+        "note_revision",
+        [{**r, "revision": -r["revision"]} for r in renumbered],
+        ["revision"],
+    )
+    insert_rows(session, "note_revision", revision_inserts)
+    update_rows(session, "note_revision", renumbered, ["revision"])
+    _update_all(session, "note", note_updates)
+
+
+def meeting_ids(session: Session, project_id: str) -> dict[str, Any]:
+    """The project's meetings: id -> (number, title)."""
+    meeting = table("meeting")
+    query = meeting.select().with_only_columns(meeting.c.id, meeting.c.number, meeting.c.title)
+    return {
+        mid: (number, title)
+        for mid, number, title in session.execute(query.where(meeting.c.project_id == project_id))
+    }
