@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Column, Table, and_, bindparam, insert, select, update
@@ -102,7 +102,8 @@ def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
 def plain(value: Any) -> Any:
     """A value as JSON can hold it, the same whichever engine it came from."""
     if isinstance(value, datetime):
-        return value.isoformat(timespec="microseconds")
+        # In UTC: a server hands times back in its session's time zone.
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
     return value
