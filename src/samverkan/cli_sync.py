@@ -257,6 +257,7 @@ def _remove_database(path: Path) -> None:
 def _cmd_import(args: argparse.Namespace) -> int:
     from samverkan.services.sync import Sync
     from samverkan.store.opening import open_database
+    from samverkan.store.sync_rows import fetch
 
     path: Path = args.file
     if not path.is_file():
@@ -264,7 +265,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
     with _here(args) as here:
         bundle = open_database(path)
         try:
-            report = Sync(here, bundle, send=False).run()
+            # Only what the bundle holds: this database's other projects stay out of it.
+            sync = Sync(here, bundle, send=False)
+            with bundle.read() as session:
+                shorts = [row["short"] for row in fetch(session, "project")]
+            if not shorts:
+                raise UserError(_("{path} holds no meeting to import").format(path=path))
+            report = sync.run(shorts)
         finally:
             bundle.dispose()
     _print_report(report, str(path), dry_run=False)

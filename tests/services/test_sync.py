@@ -262,3 +262,90 @@ def test_split_moves_this_run_to_a_new_meeting_and_then_both_runs_sync(laptops: 
         assert [n.text for n in moved] == ["A1", "A2", "A3"]
         assert [t.observer for t in moved[0].tags] == ["Ea"]
         assert services.meetings.clock(_meeting(services, "grupp-1/6")).running
+
+
+class _Cut(Exception):
+    """The sync is cut off here (network gone, laptop closed)."""
+
+
+def _diverged(laptops: Laptops) -> tuple[str, list[str]]:
+    """Two laptops that have each worked on the same meeting since they last met."""
+    from samverkan.services.tags import TagService
+
+    laptops["a"].importer.import_paths([GRUPP_1])
+    ids = _run_meeting(laptops["a"], laptops.clock, [f"note {i}" for i in range(12)])
+    laptops.sync("a", "b")
+    rng = random.Random(3)
+    for step in range(24):
+        name = rng.choice(["a", "b"])
+        services = laptops[name]
+        laptops.clock.advance(rng.uniform(0.5, 5))
+        mid = _meeting(services)
+        choice = rng.random()
+        if choice < 0.3:
+            ids.append(services.notes.add(mid, NoteDraft(f"{name} adds {step}")).id)
+        elif choice < 0.6:
+            known = [n.id for n in services.notes.notes(mid, include_deleted=True)]
+            services.notes.edit(rng.choice(known), text=f"{name} edits {step}")
+        elif choice < 0.7:
+            known = [n.id for n in services.notes.notes(mid)]
+            services.notes.delete(rng.choice(known))
+        else:
+            known = [n.id for n in services.notes.notes(mid)]
+            TagService(services.database, laptops.clock).toggle(
+                rng.choice(known), rng.choice(_codes(services)), name
+            )
+    return _meeting(laptops["a"]), ids
+
+
+def _consistent(services: Services) -> None:
+    """Every note row is what its revisions say, numbered 1..n without gaps."""
+    from samverkan.services import sync_merge as rules
+    from samverkan.store.sync_rows import fetch
+
+    with services.database.read() as session:
+        notes = {n["id"]: n for n in fetch(session, "note")}
+        revisions: dict[str, list[dict[str, object]]] = {}
+        for r in fetch(session, "note_revision"):
+            revisions.setdefault(str(r["note_id"]), []).append(r)
+    for note_id, note in notes.items():
+        mine = sorted(revisions[note_id], key=lambda r: r["revision"])  # type: ignore[arg-type,return-value]
+        assert [r["revision"] for r in mine] == list(range(1, len(mine) + 1))
+        assert note["revision"] == len(mine)
+        newest = mine[-1]
+        assert {k: note[k] for k in rules.TRACKED} == {k: newest[k] for k in rules.TRACKED}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_sync_cut_off_at_a_random_write_leaves_both_consistent_and_a_rerun_completes_it(
+    laptops: Laptops, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    from samverkan.services import sync_apply
+
+    mid, ids = _diverged(laptops)
+    rng = random.Random(seed)
+    calls = [0]
+    cut_at = rng.randint(1, 12)
+    for name in ("insert_rows", "update_rows"):
+        real = getattr(sync_apply, name)
+
+        def cutting(*args: object, _real: object = real, **kwargs: object) -> None:
+            calls[0] += 1
+            if calls[0] == cut_at:
+                raise _Cut
+            _real(*args, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(sync_apply, name, cutting)
+    a, b = rng.sample(["a", "b"], 2)
+    with pytest.raises(_Cut):
+        laptops.sync(a, b)
+    for name in ("a", "b"):
+        _consistent(laptops[name])
+    monkeypatch.undo()
+    laptops.sync(a, b)
+    assert laptops.dump("a") == laptops.dump("b")
+    for name in ("a", "b"):
+        _consistent(laptops[name])
+        have = [n.id for n in laptops[name].notes.notes(mid, include_deleted=True)]
+        assert sorted(have) == sorted(set(ids))  # nothing lost, nothing doubled
+    assert not laptops.sync(b, a).changed  # type: ignore[attr-defined]
