@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = reference_db.load_info(source) if reference_db.sidecar(source).exists() else {}
     print(
         f"reference: {source} ({source.stat().st_size / 1e6:.0f} MB, "
-        f"{info.get('notes', '?')} notes, {info.get('meetings', '?')} meetings)"
+        f"{info.get('size', {}).get('notes', '?')} notes, "
+        f"{info.get('size', {}).get('meetings', '?')} meetings)"
     )
     copies, fulls, noops = [], [], []
     checked = False

@@ -193,13 +193,22 @@ class Sync:
             self._project(project_id, report, dry_run)
             with self.here.read() as session:
                 meetings = io.meeting_ids(session, project_id)
+                marks = io.meeting_marks(session, project_id)
             with self.there.read() as session:
                 meetings.update(io.meeting_ids(session, project_id))
+                same = {
+                    meeting_id
+                    for meeting_id, mark in io.meeting_marks(session, project_id).items()
+                    if marks.get(meeting_id) == mark
+                }
             for meeting_id, (number, title) in sorted(meetings.items(), key=lambda m: m[1][0]):
                 if only is not None and meeting_id not in only:
                     continue
                 ref = f"{short}/{number}"
                 self._progress(ref)
+                if meeting_id in same:
+                    report.meetings.append(MeetingTraffic(ref, title))
+                    continue
                 self._meeting(meeting_id, ref, title, report, dry_run)
         return report
 

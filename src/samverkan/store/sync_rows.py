@@ -151,3 +151,10 @@ def _only_projects(dump: dict[str, list[Row]], wanted: set[str]) -> dict[str, li
         keep[name] = {r["id"] for r in rows}
         result[name] = rows
     return result
+
+
+def bytewise(session: Session, column: Any) -> Any:
+    """``column`` compared byte by byte, so min() and max() of ids agree across engines
+    (a server's default collation may order the hyphens of a UUID otherwise)."""
+    bind = session.get_bind()
+    return column.collate("C" if bind.dialect.name == "postgresql" else "BINARY")
