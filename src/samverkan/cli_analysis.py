@@ -75,7 +75,63 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> di
     )
     tags.add_argument("project", metavar="PROJECT", help=_("the project's short name"))
     _output(tags, required=True)
-    return {"report": _cmd_report, "codebook": _cmd_codebook, "export-tags": _cmd_export_tags}
+    _separator(tags)
+
+    agree = sub.add_parser(
+        "agreement",
+        help=_("print the observers' agreement at full precision"),
+        description=_(
+            "Print Cohen's κ and Krippendorff's α per code and pooled, with a bootstrap 95 % "
+            "interval for α, the units and the coders, computed over the facilitator's notes "
+            "of the meetings two or more observers tagged."
+        ),
+    )
+    agree.add_argument("project", metavar="PROJECT", help=_("the project's short name"))
+    agree.add_argument("--meeting", type=int, metavar="N", help=_("only meeting number N"))
+    agree.add_argument(
+        "--format",
+        dest="figures_format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help=_("how to print the figures (default: table)"),
+    )
+    agree.add_argument(
+        "--matrix",
+        type=Path,
+        metavar="FILE",
+        help=_(
+            "also write the reliability data to FILE as CSV: one row per remark and code, "
+            "one column per observer, 1 present, 0 absent, NA missing"
+        ),
+    )
+    agree.add_argument(
+        "--samples",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help=_("bootstrap samples for the interval (default: 10000)"),
+    )
+    agree.add_argument(
+        "--seed",
+        default="hayes-krippendorff-2007",
+        help=_("seed of the bootstrap, so reruns agree"),
+    )
+    _output(agree, required=False)
+    _separator(agree)
+    return {
+        "report": _cmd_report,
+        "codebook": _cmd_codebook,
+        "export-tags": _cmd_export_tags,
+        "agreement": _cmd_agreement,
+    }
+
+
+def _separator(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sep",
+        choices=[",", ";", "tab"],
+        help=_("field separator of the CSV (default: ';' in Swedish, ',' in English)"),
+    )
 
 
 def _output(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -119,6 +175,52 @@ def _cmd_export_tags(args: argparse.Namespace) -> int:
     with paused_gc():
         text = render_tags_csv(_load_series(args))
     return _deliver(args, text, _("tags written to {path}"))
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from samverkan.domain.agreement_export import (
+        agreement_figures,
+        matrix_rows,
+        render_csv,
+        render_json,
+        render_matrix,
+        render_table,
+    )
+
+    if args.samples < 1:
+        raise UserError(_("--samples needs a number of 1 or more"))
+    check_target(args.output, force=args.force)
+    check_target(args.matrix, force=args.force)
+    series, record = _load(args, with_record=args.matrix is not None)
+    meetings = None
+    if args.meeting is not None:
+        found = [m.id for m in series.meetings if m.number == args.meeting]
+        if not found:
+            raise UserError(
+                _("{project} has no meeting {number}").format(
+                    project=series.short, number=args.meeting
+                )
+            )
+        meetings = set(found)
+    figures = agreement_figures(series, meetings=meetings, samples=args.samples, seed=args.seed)
+    if args.figures_format == "json":
+        text = render_json(figures)
+    elif args.figures_format == "csv":
+        text = render_csv(figures, separator=_sep(args))
+    else:
+        text = render_table(figures)
+    if args.matrix is not None:
+        to_file(args.matrix, render_matrix(matrix_rows(series, record, meetings=meetings)),
+                force=args.force)  # fmt: skip
+        print(_("reliability data written to {path}").format(path=args.matrix), file=sys.stderr)
+    return _deliver(args, text, _("agreement written to {path}"))
+
+
+def _sep(args: argparse.Namespace) -> str:
+    from samverkan.domain.csv_safe import SEPARATORS, default_separator
+    from samverkan.i18n import current_language
+
+    return SEPARATORS[args.sep] if args.sep else default_separator(current_language())
 
 
 def _cmd_codebook(args: argparse.Namespace) -> int:
@@ -171,13 +273,21 @@ def _codebook_import(args: argparse.Namespace) -> int:
 
 
 def _load_series(args: argparse.Namespace) -> Series:
+    return _load(args)[0]
+
+
+def _load(
+    args: argparse.Namespace, *, with_record: bool = False
+) -> tuple[Series, tuple[tuple[str, str], ...]]:
     from samverkan.cli import open_cli_services
     from samverkan.services.analysis import AnalysisService
 
     services = open_cli_services(args)
     try:
         project_id = services.projects.project_id(args.project)
-        return AnalysisService(services.database).series(project_id)
+        analysis = AnalysisService(services.database)
+        record = analysis.record(project_id) if with_record else ()
+        return analysis.series(project_id), record
     finally:
         services.close()
 

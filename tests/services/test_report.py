@@ -88,7 +88,8 @@ def test_sections_in_order(analysis: Analysis) -> None:
     assert "| 2 | Boka lokal | AF | – | open |" in text
     assert "| 1 | 2 · 04:00 | 2 · 05:00 | 0 · 00:00 | 0 · 00:00 | 0 · 00:00 | 2 · 03:20 |" in text
     assert (
-        "| All codes | 0.72 | substantial agreement | 0.72 | tentative conclusions only |" in text
+        "| All codes, pooled present/absent | 0.72 | substantial agreement | 0.72 "
+        "| tentative conclusions only |" in text
     )
 
 

@@ -133,10 +133,37 @@ class CodedUnit(NamedTuple):
 
 
 @dataclass(frozen=True)
+class BinaryData:
+    """Everything α of present/absent reliability data depends on, summed over the units.
+
+    ``units`` maps m (how many coders a unit has) to the units with m coders;
+    ``present`` counts the "present" values; ``split`` maps m to Σ 2k(m−k) over
+    the units with m coders where k of them said "present" (their disagreeing
+    ordered pairs). The bootstrap interval resamples from these sums.
+    """
+
+    units: Mapping[int, int]
+    present: int
+    split: Mapping[int, int]
+
+    @property
+    def unit_count(self) -> int:
+        return sum(self.units.values())
+
+    @property
+    def values(self) -> int:
+        return sum(m * count for m, count in self.units.items())
+
+    def alpha(self) -> Figure:
+        return _binary_alpha(self.unit_count, self.values, self.present, self.split)
+
+
+@dataclass(frozen=True)
 class CodeAgreement:
     code_id: str
     kappa: Figure
     alpha: Figure
+    data: BinaryData | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +175,7 @@ class Agreement:
     kappa: Figure  # pooled over every (note, code) decision
     alpha: Figure
     codes: tuple[CodeAgreement, ...]
+    data: BinaryData | None = None  # the pooled decisions
 
 
 def agreement(
@@ -171,7 +199,11 @@ def agreement(
     observers = tuple(sorted({o for coders in coder_sets for o in coders}))
     pair = observers if len(observers) == 2 else None
     n_units = len(pairable) + sum(count for _coders, count in blank)
-    values = sum(len(u.coders) for u in pairable) + sum(len(c) * n for c, n in blank)
+    by_size: dict[int, int] = {}
+    for unit in pairable:
+        by_size[len(unit.coders)] = by_size.get(len(unit.coders), 0) + 1
+    for coders, count in blank:
+        by_size[len(coders)] = by_size.get(len(coders), 0) + count
     wanted = set(code_ids)
     # α: per code, Σk over the units (k of m coders said "present"), and per m the
     # sums of 2k(m-k) over the units where they disagreed.
@@ -206,11 +238,14 @@ def agreement(
         pooled_present += ones[code]
         for m, s in split[code].items():
             pooled_split[m] = pooled_split.get(m, 0) + s
-        alpha = _binary_alpha(n_units, values, ones[code], split[code])
+        data = BinaryData(by_size, ones[code], split[code])
         kappa = _binary_kappa(pair, n_units, first[code], second[code], both[code])
-        per_code_figures.append(CodeAgreement(code, kappa, alpha))
+        per_code_figures.append(CodeAgreement(code, kappa, data.alpha(), data))
     n_codes = len(code_ids)
-    overall_alpha = _binary_alpha(n_units * n_codes, values * n_codes, pooled_present, pooled_split)
+    pooled = BinaryData(
+        {m: count * n_codes for m, count in by_size.items()}, pooled_present, pooled_split
+    )
+    overall_alpha = pooled.alpha()
     overall_kappa = _binary_kappa(
         pair,
         n_units * n_codes,
@@ -218,7 +253,9 @@ def agreement(
         sum(second[c] for c in code_ids),
         sum(both[c] for c in code_ids),
     )
-    return Agreement(observers, n_units, overall_kappa, overall_alpha, tuple(per_code_figures))
+    return Agreement(
+        observers, n_units, overall_kappa, overall_alpha, tuple(per_code_figures), pooled
+    )
 
 
 def _binary_alpha(units: int, values: int, ones: int, split: Mapping[int, int]) -> Figure:

@@ -13,7 +13,7 @@ are sums of the code counts, so a remark with two obstacles counts twice there.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -21,7 +21,7 @@ from functools import cached_property
 
 from samverkan.domain.agreement import Agreement, CodedUnit, agreement
 from samverkan.domain.clock import ClockState, replay
-from samverkan.domain.model import CodeView, Polarity
+from samverkan.domain.model import CodeView, NoteKind, Polarity
 from samverkan.domain.series import (
     MeetingInfo,
     PhaseInfo,
@@ -249,20 +249,31 @@ def participation(series: Series, now: datetime | None = None) -> tuple[Particip
 # ------------------------------------------------------------------ agreement
 
 
-def series_agreement(series: Series) -> Agreement:
-    """κ and α over the notes of every meeting that two or more observers coded."""
-    pairable = {m: coders for m, coders in series.coders.items() if len(coders) >= 2}
+def series_agreement(series: Series, meetings: Collection[str] | None = None) -> Agreement:
+    """κ and α over the facilitator's record of every meeting that two or more observers coded.
+
+    The units are the meeting's notes except the observers' own (``observation``):
+    those are what is observed, not the observation. ``meetings`` limits the figures
+    to those meeting ids.
+    """
+    pairable = {
+        m: coders
+        for m, coders in series.coders.items()
+        if len(coders) >= 2 and (meetings is None or m in meetings)
+    }
     units: list[CodedUnit] = []
     tagged: Counter[str] = Counter()
     for remark in series.remarks:
         coders = pairable.get(remark.meeting_id)
-        if coders is None or not remark.tags:
+        if coders is None or not remark.tags or remark.kind is NoteKind.OBSERVATION:
             continue
         tagged[remark.meeting_id] += 1
         units.append(CodedUnit(coders, remark.tags))
     notes: Counter[str] = Counter()
     for (meeting_id, _org), count in series.note_counts.items():
         notes[meeting_id] += count
+    for meeting_id, count in series.observations.items():
+        notes[meeting_id] -= count
     untagged = [
         (coders, notes[meeting_id] - tagged[meeting_id])
         for meeting_id, coders in pairable.items()

@@ -30,22 +30,33 @@ def agreement_section(analysis: Analysis) -> list[str]:
     blocks.append(
         md.inline(
             ngettext(
-                "Observers {names} tagged meeting {numbers}: {units} remarks are the units.",
-                "Observers {names} tagged meetings {numbers}: {units} remarks are the units.",
+                "Observers {names} tagged meeting {numbers}: its {units} remarks are the units.",
+                "Observers {names} tagged meetings {numbers}: their {units} remarks are the units.",
                 len(coded),
             ).format(names=", ".join(result.observers), numbers=numbers, units=result.units)
+        )
+    )
+    blocks.append(
+        md.inline(
+            _(
+                "Each code is scored present or absent on every remark of the facilitator's "
+                "record by every observer who tagged in that meeting; a remark an observer "
+                "left untagged counts as absent. The observers' own observations are not "
+                "units. κ is Cohen's kappa (two observers), read with Landis & Koch's bands; "
+                "α is Krippendorff's nominal alpha, read with his thresholds 0.667 and 0.800."
+            )
         )
         + "\\\n"
         + md.inline(
             _(
-                "Cohen's κ (two observers) is read with Landis & Koch's bands, "
-                "Krippendorff's α (nominal) with his thresholds 0.667 and 0.800. "
-                "“All codes” pools every decision on every remark and code."
+                "The pooled line counts every remark-and-code pair as one present/absent "
+                "decision: it is not a multi-category α. The figures at full precision, a "
+                "95 % interval for α and the data they come from: samverkan agreement."
             )
         )
     )
     head = [_("Code"), "κ", _("reading of κ"), "α", _("reading of α")]
-    rows = [_cells(_("All codes"), result.kappa, result.alpha)]
+    rows = [_cells(_("All codes, pooled present/absent"), result.kappa, result.alpha)]
     for figures in result.codes:
         code = analysis.series.code(figures.code_id)
         label = code.label if code else figures.code_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
@@ -21,6 +21,7 @@ from samverkan.domain.model import (
     OrganisationView,
     PhaseKind,
 )
+from samverkan.domain.observers import distinct
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +96,13 @@ class Series:
     remarks: tuple[Remark, ...]  # by meeting number, then time
     # (meeting id, organisation id or None) -> notes (not deleted), tagged or not
     note_counts: Mapping[tuple[str, str | None], int]
-    # meeting id -> observers who tagged something there (now or before an untag)
+    # meeting id -> observers who tagged a note of the facilitator's record there
+    # (now or before an untag); names compared without case, as first written
     coders: Mapping[str, frozenset[str]]
     events: Mapping[str, tuple[ClockEvent, ...]]
     retired: frozenset[str] = frozenset()
+    # meeting id -> observers' own notes (not deleted): in note_counts, not in the record
+    observations: Mapping[str, int] = field(default_factory=dict)
 
     def organisation(self, organisation_id: str | None) -> OrganisationView | None:
         return self._organisations.get(organisation_id or "")
@@ -116,7 +120,7 @@ class Series:
 
     @property
     def observers(self) -> tuple[str, ...]:
-        return tuple(sorted({o for names in self.coders.values() for o in names}))
+        return distinct(o for names in self.coders.values() for o in names)
 
     @cached_property
     def _organisations(self) -> dict[str, OrganisationView]:

@@ -19,6 +19,7 @@ from samverkan.domain.errors import UserError
 from samverkan.domain.model import (
     CodeView,
     MeetingStatus,
+    NoteKind,
     OrganisationView,
     PhaseKind,
     Polarity,
@@ -28,7 +29,15 @@ from samverkan.i18n import _
 from samverkan.store import tables as t
 from samverkan.store.engine import Database
 
-from .analysis_reads import note_counts, notes_of, remarks_of, sort_tags, tags_of
+from .analysis_reads import (
+    note_counts,
+    notes_of,
+    observation_counts,
+    observation_ids,
+    remarks_of,
+    sort_tags,
+    tags_of,
+)
 
 
 def _table(model: Any) -> Table:
@@ -73,7 +82,9 @@ class AnalysisService:
             all_codes = _codes(conn, project_id)
             notes = notes_of(conn, project_id)
             note_meeting = {row[1]: row[2] for row in notes}
-            tags, coders = tags_of(conn, [c.id for c, _retired in all_codes], note_meeting)
+            tags, coders = tags_of(
+                conn, [c.id for c, _retired in all_codes], note_meeting, observation_ids(notes)
+            )
             codes = tuple(c for c, retired in all_codes if not retired or c.id in tags.codes)
             sort_tags(tags.by_note, codes)
             return Series(
@@ -90,7 +101,27 @@ class AnalysisService:
                 coders=coders,
                 events=_events(conn, project_id),
                 retired=frozenset(c.id for c, retired in all_codes if retired),
+                observations=observation_counts(notes),
             )
+
+    def record(self, project_id: str) -> tuple[tuple[str, str], ...]:
+        """(meeting id, note id) of the facilitator's notes, not deleted, by meeting and time.
+
+        The units of the agreement data; the observers' own notes are left out.
+        """
+        with self._db.read() as orm_session:
+            conn = orm_session.connection()
+            rows = conn.execute(
+                select(NOTE.c.meeting_id, NOTE.c.id)
+                .join(MEETING, MEETING.c.id == NOTE.c.meeting_id)
+                .where(
+                    _in_project(project_id),
+                    NOTE.c.deleted.is_(False),
+                    NOTE.c.kind != NoteKind.OBSERVATION.value,
+                )
+                .order_by(MEETING.c.number, NOTE.c.created_at, text("note.rowid"))
+            )
+            return tuple((mid, nid) for mid, nid in rows)
 
     def codebook(self, project_id: str) -> ProjectCodebook:
         """The codes the project uses now (retired ones left out), for the codebook export."""

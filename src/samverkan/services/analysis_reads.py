@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from samverkan.domain.model import CodeView, NoteKind
+from samverkan.domain.observers import first_spellings, has_variants
 from samverkan.domain.series import Remark
 
 _KINDS = {kind.value: kind for kind in NoteKind}
@@ -60,12 +61,18 @@ def notes_of(conn: Connection, project_id: str) -> list[NoteRow]:
 
 
 def tags_of(
-    conn: Connection, code_ids: list[str], note_meeting: dict[str, str]
+    conn: Connection,
+    code_ids: list[str],
+    note_meeting: dict[str, str],
+    observations: frozenset[str] = frozenset(),
 ) -> tuple[Tags, dict[str, frozenset[str]]]:
-    """Active tags per note (unsorted), and who coded each meeting.
+    """Active tags per note (unsorted), and who coded each meeting's record.
 
     Tags of deleted notes are left out. An observer who tagged and then untagged still
-    coded the meeting: the rows stay, inactive, and say so.
+    coded the meeting: the rows stay, inactive, and say so. Tags on observers' own
+    notes (``observations``) count, but do not make a coder of the facilitator's
+    record. Spellings of one observer's name that differ in case become the first
+    one written.
     """
     found = Tags({}, set())
     coders: dict[str, set[str]] = {}
@@ -77,21 +84,41 @@ def tags_of(
     hint = "NOT INDEXED" if len(note_meeting) * _SCAN_SHARE > written else ""
     sql = _TAGS_SQL.format(hint=hint, codes=", ".join("?" * len(code_ids)))
     by_note = found.by_note
+    spelled: set[str] = set()
     for note_id, code_id, observer, active in driver.execute(sql, code_ids):
         meeting_id = note_meeting.get(note_id)
         if meeting_id is None:
             continue
-        names = coders.get(meeting_id)
-        if names is None:
-            coders[meeting_id] = names = set()
-        names.add(observer)
+        if note_id not in observations:
+            names = coders.get(meeting_id)
+            if names is None:
+                coders[meeting_id] = names = set()
+            names.add(observer)
+        spelled.add(observer)
         if active:
             note_tags = by_note.get(note_id)
             if note_tags is None:
                 by_note[note_id] = note_tags = []
             note_tags.append((code_id, observer))
             found.codes.add(code_id)
+    if has_variants(spelled):
+        _one_spelling(driver, spelled, by_note, coders)
     return found, {m: frozenset(names) for m, names in coders.items()}
+
+
+def _one_spelling(
+    driver: Any, spelled: set[str], by_note: TagsByNote, coders: dict[str, set[str]]
+) -> None:
+    """Rewrite every spelling of an observer's name as the one first written (rare)."""
+    names = sorted(spelled)
+    marks = ", ".join("?" * len(names))
+    sql = f"SELECT observer, min(created_at) FROM tag WHERE observer IN ({marks}) GROUP BY observer"
+    first = dict(driver.execute(sql, names))
+    canonical = first_spellings(first)
+    for note_tags in by_note.values():
+        note_tags[:] = list(dict.fromkeys((code, canonical[o]) for code, o in note_tags))
+    for meeting_id, observers in coders.items():
+        coders[meeting_id] = {canonical[o] for o in observers}
 
 
 def sort_tags(tags: TagsByNote, codes: tuple[CodeView, ...]) -> None:
@@ -151,3 +178,13 @@ def _utc(text: str) -> datetime:
 def note_counts(notes: list[NoteRow]) -> dict[tuple[str, str | None], int]:
     """(meeting, organisation) -> notes, tagged or not."""
     return dict(Counter((row[2], row[4]) for row in notes))
+
+
+def observation_ids(notes: list[NoteRow]) -> frozenset[str]:
+    """The observers' own notes: not part of the facilitator's record."""
+    return frozenset(row[1] for row in notes if row[6] == NoteKind.OBSERVATION.value)
+
+
+def observation_counts(notes: list[NoteRow]) -> dict[str, int]:
+    """Meeting -> observers' own notes (not deleted), tagged or not."""
+    return dict(Counter(row[2] for row in notes if row[6] == NoteKind.OBSERVATION.value))
