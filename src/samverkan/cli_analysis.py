@@ -66,11 +66,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> di
 
     tags = sub.add_parser(
         "export-tags",
-        help=_("write every tagged remark as CSV"),
+        help=_("write every note and its tags as CSV"),
         description=_(
-            "Write every tagged remark of a project as CSV (UTF-8 with BOM, comma-separated), "
-            "one row per tag: meeting, phase, organisation, observer, code, dimension, "
-            "polarity, text and time."
+            "Write every note of a project as CSV (UTF-8 with BOM; ';' between fields in "
+            "Swedish, ',' in English): one row per tag, and one row with empty observer "
+            "and code for each note nobody tagged. Each row names the meeting's coders, so "
+            "agreement can be recomputed from the file. Cells that would start a formula "
+            "get a leading apostrophe."
         ),
     )
     tags.add_argument("project", metavar="PROJECT", help=_("the project's short name"))
@@ -173,7 +175,7 @@ def _cmd_export_tags(args: argparse.Namespace) -> int:
 
     check_target(args.output, force=args.force)
     with paused_gc():
-        text = render_tags_csv(_load_series(args))
+        text = render_tags_csv(_load(args, every_note=True)[0], separator=_sep(args))
     return _deliver(args, text, _("tags written to {path}"))
 
 
@@ -277,7 +279,7 @@ def _load_series(args: argparse.Namespace) -> Series:
 
 
 def _load(
-    args: argparse.Namespace, *, with_record: bool = False
+    args: argparse.Namespace, *, with_record: bool = False, every_note: bool = False
 ) -> tuple[Series, tuple[tuple[str, str], ...]]:
     from samverkan.cli import open_cli_services
     from samverkan.services.analysis import AnalysisService
@@ -287,7 +289,7 @@ def _load(
         project_id = services.projects.project_id(args.project)
         analysis = AnalysisService(services.database)
         record = analysis.record(project_id) if with_record else ()
-        return analysis.series(project_id), record
+        return analysis.series(project_id, every_note=every_note), record
     finally:
         services.close()
 

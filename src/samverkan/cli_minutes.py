@@ -47,6 +47,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> di
         choices=["sv", "en"],
         help=_("language of the minutes (default: the project's)"),
     )
+    export.add_argument(
+        "--offsets",
+        action="store_true",
+        help=_("mark notes with the time since the meeting started, not the clock time"),
+    )
     export.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
     return {"export": _cmd_export}
 
@@ -69,7 +74,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.org:
         find_organisation(data.meeting, args.org)  # fails in the interface's language
     with use_language(args.minutes_lang or data.meeting.project.lang):
-        text = render_minutes(data, org=args.org)
+        text = render_minutes(data, org=args.org, offsets=args.offsets)
     if output is None:
         to_stdout(text)
         return 0

@@ -147,14 +147,16 @@ def test_export_tags_writes_one_row_per_tag(
     recorded: Recorded, db_path: Path, tmp_path: Path
 ) -> None:
     target = tmp_path / "taggar.csv"
-    assert run(db_path, "export-tags", "grupp-1", "-o", str(target)) == 0
+    assert run(db_path, "--lang", "en", "export-tags", "grupp-1", "-o", str(target)) == 0
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the mark
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert tuple(rows[0]) == COLUMNS
-    body = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
+    every = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
+    body = [row for row in every if row["code"]]
     # Meeting 1: C 4 + A 4 tags; meeting 2: C 4 tags (n13 deleted).
     assert len(body) == 12
+    assert len(every) == 12 + 5  # and the five notes nobody tagged
     first = body[0]
     assert first["meeting"] == "1"
     assert first["phase"] == "Värdpresentation"
@@ -168,3 +170,26 @@ def test_export_tags_writes_one_row_per_tag(
     assert {r["text"] for r in pipe} == {"Vi sitter i samma hus sedan 2016 | och det hjälper."}
     assert [r["observer"] for r in body if r["meeting"] == "2"] == [C] * 4
     assert data.count(b"\r\n") == len(rows)
+
+
+def test_agreement_recomputed_from_the_tag_csv_is_the_apps(
+    recorded: Recorded, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file's claim: from its rows alone, the pooled α and κ come out as the app's."""
+    from fractions import Fraction
+
+    from samverkan.domain.agreement import cohen_kappa, krippendorff_alpha
+
+    target = tmp_path / "taggar.csv"
+    assert run(db_path, "--lang", "sv", "export-tags", "grupp-1", "-o", str(target)) == 0
+    text = target.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == ";".join(COLUMNS)  # Swedish Excel's separator
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    coded = [r for r in rows if len(r["coders"].split("; ")) >= 2 and r["kind"] != "observation"]
+    observers = sorted(coded[0]["coders"].split("; "))
+    notes = list(dict.fromkeys(r["note_id"] for r in coded))
+    codes = list(dict.fromkeys(r["code"] for r in coded if r["code"]))
+    given = {(r["note_id"], r["code"], r["observer"]) for r in coded}
+    data = [[int((n, c, o) in given) for n in notes for c in codes] for o in observers]
+    assert krippendorff_alpha(data).value == pytest.approx(float(Fraction(179, 248)), abs=1e-12)
+    assert cohen_kappa(*data).value == pytest.approx(float(Fraction(89, 124)), abs=1e-12)

@@ -196,7 +196,37 @@ NEXT = MeetingSummary(
 )
 
 
+# Ticked done between meeting 1 and this one.
+DONE_SINCE = (
+    EarlierAction(
+        1,
+        NoteView(
+            id="note-m1b",
+            meeting_id="meeting-1",
+            phase_id=None,
+            organisation_id=SKE,
+            person_id=None,
+            author="",
+            kind=NoteKind.ACTION,
+            text="Boka lokal i Skellefteå",
+            created_at=START - timedelta(days=40),
+            offset_seconds=4100,
+            owner_organisation_id=SKE,
+            due=date(2018, 4, 20),
+            done=True,
+        ),
+    ),
+)
+
+
 def minutes_data() -> MinutesData:
+    carried = EarlierAction(EARLIER[0].meeting_number, EARLIER[0].note, date(2018, 4, 1))
     return MinutesData(
-        meeting=MEETING, notes=NOTES, events=EVENTS, earlier_actions=EARLIER, next_meeting=NEXT
+        meeting=MEETING,
+        notes=NOTES,
+        events=EVENTS,
+        earlier_actions=(carried,),
+        next_meeting=NEXT,
+        observers=("Cecilia Norberg",),  # planned: Cecilia and Anders; only Cecilia came
+        done_since=DONE_SINCE,
     )

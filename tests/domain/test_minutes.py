@@ -88,9 +88,39 @@ def test_a_meeting_not_closed_is_a_draft_marked_at_the_top() -> None:
 
 
 def test_times_are_stockholm_time_unless_told_otherwise() -> None:
-    assert "10:14–10:50 (26:00)" in rendered("en", None)  # 08:14 UTC; the 10-minute pause excluded
+    # 08:14 UTC; the 10-minute pause excluded from the phase's duration.
+    assert "10:14–10:50 (26 min)" in rendered("en", None)
     utc = rendered("en", None, replace(minutes_data(), tz="UTC"))
-    assert "08:14–08:50 (26:00)" in utc
+    assert "08:14–08:50 (26 min)" in utc
+
+
+def test_notes_show_clock_times_and_offsets_only_on_request() -> None:
+    # Note 5 was written 55 minutes after the 08:00 UTC start: 10:55 in Stockholm.
+    assert "- 10:55 · Skellefteå kommun: Vi har en koordinator" in rendered("en", None)
+    with use_language("en"):
+        offsets = render_minutes(minutes_data(), offsets=True)
+    assert "- +55:00 · Skellefteå kommun: Vi har en koordinator" in offsets
+
+
+def test_durations_read_as_durations() -> None:
+    from samverkan.domain.minutes import span
+
+    assert [span(s) for s in (40, 60, 17 * 60 + 10, 3600, 3600 + 5 * 60)] == [
+        "40 s",
+        "1 min",
+        "17 min",
+        "1 h",
+        "1 h 5 min",
+    ]
+
+
+def test_observers_are_those_who_took_part_and_done_items_are_listed() -> None:
+    text = rendered("en", None)
+    assert "- **Observers:** Cecilia Norberg\n" in text  # Anders was planned but not there
+    assert "## Done since the last meeting" in text
+    assert "| Boka lokal i Skellefteå | Skellefteå kommun | 2018-04-20 | 1 |" in text
+    assert "2018-05-01 (carried on; first due 2018-04-01)" in text
+    assert "| Skicka rutinen till alla | no owner named |" in text
 
 
 def test_an_unknown_zone_falls_back_to_utc() -> None:
@@ -140,5 +170,5 @@ def test_the_minutes_are_well_formed_markdown() -> None:
     tokens = MarkdownIt("gfm-like").parse(rendered("sv", None))
     headings = [t for t in tokens if t.type == "heading_open"]
     assert [t.tag for t in headings].count("h1") == 1
-    assert len([t for t in headings if t.tag == "h2"]) == len(PHASES) + 4
+    assert len([t for t in headings if t.tag == "h2"]) == len(PHASES) + 5
     assert any(t.type == "table_open" for t in tokens)

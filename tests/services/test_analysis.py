@@ -248,9 +248,20 @@ def test_tag_export_keeps_text_literal(imported: Services, recorded: Recorded) -
 
     imported.meetings.reopen(meeting(1))
     imported.notes.edit(recorded.notes["n1"], text='Två rader,\n"citat" och ; semikolon')
-    series = AnalysisService(imported.database).series(imported.projects.project_id(PROJECT))
+    imported.notes.edit(recorded.notes["n7"], text="=1+1 och -fel")
+    service = AnalysisService(imported.database)
+    series = service.series(imported.projects.project_id(PROJECT), every_note=True)
     text = render_tags_csv(series)
     assert text.startswith(BOM)
     rows = list(csv.DictReader(io.StringIO(text[1:], newline=""), fieldnames=COLUMNS))[1:]
     assert rows[0]["text"] == 'Två rader,\n"citat" och ; semikolon'
     assert [r["observer"] for r in rows[:2]] == [A, C]  # one row per observer
+    untagged = {r["note_id"]: r for r in rows if not r["code"]}
+    # Untagged notes are rows too: n4 (decision), n6 (action), n7 (note), n11, n12.
+    assert set(untagged) == {recorded.notes[n] for n in ("n4", "n6", "n7", "n11", "n12")}
+    assert untagged[recorded.notes["n7"]]["text"] == "'=1+1 och -fel"  # no formula
+    assert untagged[recorded.notes["n7"]]["observer"] == ""
+    assert {r["coders"] for r in rows if r["meeting"] == "1"} == {f"{A}; {C}"}
+    assert {r["coders"] for r in rows if r["meeting"] == "2"} == {C}
+    with_semicolons = render_tags_csv(series, separator=";")
+    assert with_semicolons[1:].split("\r\n")[0] == ";".join(COLUMNS)

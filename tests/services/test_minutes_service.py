@@ -54,3 +54,51 @@ def test_the_last_meeting_has_no_next(imported: Services) -> None:
 def test_an_unknown_meeting_is_a_user_error(imported: Services) -> None:
     with pytest.raises(UserError):
         MinutesService(imported.database).load("no-such-meeting")
+
+
+def test_across_two_meetings_done_and_carried_items_and_who_observed(
+    imported: Services, clock: ManualClock
+) -> None:
+    """Meeting 2's minutes: an item of meeting 1 ticked done in between, one carried on
+    with a new due date, and the observers who tagged (names differing in case are one)."""
+    from datetime import date
+
+    from samverkan.domain.minutes import render_minutes
+    from samverkan.i18n import use_language
+    from samverkan.services import NoteDraft
+    from samverkan.services.importing import code_id, organisation_id
+
+    m1, m2 = (imported.projects.resolve_ref(f"grupp-1/{n}") for n in (1, 2))
+    af = organisation_id("grupp-1", "AF")
+    imported.meetings.start(m1)
+    clock.advance(60)
+    done = imported.notes.add(m1, NoteDraft("Boka lokal", NoteKind.ACTION, af,
+                                            owner_organisation_id=af))  # fmt: skip
+    carried = imported.notes.add(
+        m1, NoteDraft("Skicka mallen", NoteKind.ACTION, af, due=date(2018, 4, 1))
+    )
+    imported.tags.set(done.id, code_id("grupp-1", "gemensamt-synsatt"), "Cecilia", True)
+    imported.meetings.close(m1)
+    clock.advance(3600 * 24 * 30)
+    imported.notes.set_done(done.id, True)  # between the meetings
+    imported.notes.reschedule(carried.id, date(2018, 6, 1))
+    imported.meetings.start(m2)
+    clock.advance(60)
+    note = imported.notes.add(m2, NoteDraft("Vi har samma bild", NoteKind.NOTE, af))
+    imported.tags.set(note.id, code_id("grupp-1", "gemensamt-synsatt"), "cecilia", True)
+    imported.tags.set(note.id, code_id("grupp-1", "personfaktorer"), "Anders", True)
+    data = MinutesService(imported.database).load(m2)
+    assert data.observers == ("Anders", "Cecilia")  # "cecilia" is Cecilia, as first written
+    assert [(e.meeting_number, e.note.text) for e in data.done_since] == [(1, "Boka lokal")]
+    assert [(e.note.text, e.first_due) for e in data.earlier_actions] == [
+        ("Skicka mallen", date(2018, 4, 1))
+    ]
+    with use_language("en"):
+        text = render_minutes(data)
+    assert "| Boka lokal | Arbetsförmedlingen | – | 1 |" in text
+    assert (
+        "| Skicka mallen | no owner named | 2018-06-01 (carried on; first due 2018-04-01)" in text
+    )
+    # Meeting 1's own minutes list neither: the item was open when it closed.
+    first = MinutesService(imported.database).load(m1)
+    assert first.done_since == () and first.observers == ("Cecilia",)

@@ -84,8 +84,8 @@ def test_sections_in_order(analysis: Analysis) -> None:
         "## Action items",
         "## Agreement between observers",
     ]
-    assert "| 1 | Skicka mallen till alla | FAL | 2018-04-01 | done |" in text
-    assert "| 2 | Boka lokal | AF | – | open |" in text
+    assert "| 1 | Skicka mallen till alla | Falu kommun | 2018-04-01 | done |" in text
+    assert "| 2 | Boka lokal | Arbetsförmedlingen | – | open |" in text
     assert "| 1 | 2 · 04:00 | 2 · 05:00 | 0 · 00:00 | 0 · 00:00 | 0 · 00:00 | 2 · 03:20 |" in text
     assert (
         "| All codes, pooled present/absent | 0.72 | substantial agreement | 0.72 "
@@ -116,3 +116,27 @@ def test_report_without_agreement_data(imported: Services) -> None:
 )
 def test_number_ranges(numbers: list[int], text: str) -> None:
     assert number_ranges(numbers) == text
+
+
+def test_a_meeting_never_started_but_with_notes_adds_up(
+    imported: Services, clock: ManualClock
+) -> None:
+    from tests.analysis_data import meeting, org
+
+    from samverkan.domain.model import NoteKind
+    from samverkan.services import NoteDraft
+
+    record_series(imported, clock)
+    m3 = meeting(3)  # planned: nobody pressed start
+    for text in ("Vi har samma bild.", "Och samma mål."):
+        note = imported.notes.add(m3, NoteDraft(text, NoteKind.NOTE, org("UME")))
+        imported.tags.set(note.id, code(GS), "Cecilia Norberg", True)
+    series = AnalysisService(imported.database).series(imported.projects.project_id(PROJECT))
+    text = render_report(analyse(series), lang="en")
+    assert "3 of 5 meetings held" in text
+    assert "in 3 of 3 meetings (1–3)" in text  # GS: meetings 1, 2 and 3
+    # Meeting 3's row counts UME's two remarks, and the total adds them up.
+    rows = [line for line in text.splitlines() if line.startswith("| 3 |")]
+    assert rows and "2 · 00:00" in rows[0]
+    total = next(line for line in text.splitlines() if line.startswith("| Total |"))
+    assert total.split("|")[6].strip() == "2 · 00:00"  # UME's column

@@ -48,3 +48,14 @@ def polarity_heading(polarity: Polarity | str) -> str:
         Polarity.OBSTACLE: _("Obstacles"),
         Polarity.AMBIVALENT: _("Ambivalent"),
     }.get(Polarity(polarity), str(polarity))
+
+
+def owner_label(person: str | None, organisation: str | None) -> str:
+    """Who owns an action item, written the same way in the close dialog, minutes and report.
+
+    The person and their organisation, or the organisation alone; an action item
+    nobody was named for says so rather than borrowing the speaker's organisation.
+    """
+    if person and organisation:
+        return f"{person} ({organisation})"
+    return person or organisation or _("no owner named")

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from samverkan.domain import markdown_safe as md
 from samverkan.domain.clock import ClockState, format_duration, replay
-from samverkan.domain.labels import kind_label, polarity_heading
+from samverkan.domain.labels import kind_label, owner_label, polarity_heading
 from samverkan.domain.minutes_data import (
     DEFAULT_TZ,
     Audience,
@@ -48,16 +48,20 @@ TOP_REMARKS = 3  # remarks quoted per code
 DASH = "–"
 
 
-def render_minutes(data: MinutesData, *, org: str | None = None) -> str:
-    """The minutes as Markdown text ending in one newline; see the module docstring."""
+def render_minutes(data: MinutesData, *, org: str | None = None, offsets: bool = False) -> str:
+    """The minutes as Markdown text ending in one newline; see the module docstring.
+
+    Notes are marked with their local clock time; ``offsets`` marks them with the
+    time since the meeting started instead (pauses excluded), as the screen shows.
+    """
     meeting = data.meeting
     audience = Audience(find_organisation(meeting, org) if org else None)
     notes = tuple(n for n in data.notes if audience.sees(n))
     zone = _zone(data.tz)
     end = meeting.closed_at or max((e.at for e in data.events), default=None)
     clocks = replay(data.events, end) if end is not None else ClockState()
-    items = _Items(meeting)
-    blocks = [*_header(meeting, audience, zone)]
+    items = _Items(meeting, zone, offsets=offsets)
+    blocks = [*_header(meeting, audience, zone, data.observers)]
     blocks += _attendance(meeting)
     by_phase: dict[str | None, list[NoteView]] = {p.id: [] for p in meeting.phases}
     loose: list[NoteView] = []
@@ -76,6 +80,7 @@ def render_minutes(data: MinutesData, *, org: str | None = None) -> str:
         blocks += _observer_summary(items, meeting, notes, "##")
     blocks += _decisions(items, notes)
     blocks += _actions(meeting, notes, data.earlier_actions, audience)
+    blocks += _done_since(meeting, data.done_since, audience)
     blocks += _next_meeting(data.next_meeting)
     return "\n\n".join(blocks) + "\n"
 
@@ -83,7 +88,9 @@ def render_minutes(data: MinutesData, *, org: str | None = None) -> str:
 # ------------------------------------------------------------------ sections
 
 
-def _header(meeting: MeetingView, audience: Audience, zone: tzinfo) -> list[str]:
+def _header(
+    meeting: MeetingView, audience: Audience, zone: tzinfo, observers: tuple[str, ...]
+) -> list[str]:
     summary = meeting.summary
     title = _("Minutes of meeting {number}: {title}").format(
         number=summary.number, title=md.heading(summary.title)
@@ -110,7 +117,7 @@ def _header(meeting: MeetingView, audience: Audience, zone: tzinfo) -> list[str]
         (_("Place"), md.inline(summary.place) or DASH),
         (_("Host"), md.inline(summary.host_name) or DASH),
         (_("Facilitator"), md.inline(project.facilitator) or DASH),
-        (_("Observers"), md.inline(", ".join(project.observers)) or DASH),
+        (_("Observers"), md.inline(", ".join(observers)) or DASH),
     ]
     if audience.organisation is not None:
         fields.append((_("Version for"), md.inline(audience.organisation.name)))
@@ -165,7 +172,7 @@ def _phase(
     if phase.started_at is None:
         actual = _("not held")
     else:
-        elapsed = format_duration(clocks.phase_elapsed(phase.id))
+        elapsed = span(clocks.phase_elapsed(phase.id))
         start = _clock_time(phase.started_at, zone)
         if phase.ended_at is None:
             actual = _("{start}– ({elapsed}, still running)").format(start=start, elapsed=elapsed)
@@ -221,13 +228,39 @@ def _actions(
     rows += [(number, n) for n in notes if n.kind is NoteKind.ACTION]
     if not rows:
         return ["## " + _("Action items"), _("No action items are open or were recorded.")]
+    first_due = {e.note.id: e.first_due for e in earlier if e.first_due}
     header = (_("What"), _("Owner"), _("Due"), _("Status"), _("Meeting"))
     lines = [_row(header), "| --- | --- | --- | --- | ---: |"]
     for meeting_number, note in rows:
         status = _("done") if note.done else _("open")
         due = note.due.isoformat() if note.due else DASH
+        if note.id in first_due:
+            due = _("{due} (carried on; first due {first})").format(
+                due=due, first=first_due[note.id].isoformat()
+            )
         lines.append(_row((note.text, _owner(meeting, note), due, status, str(meeting_number))))
     return ["## " + _("Action items"), "\n".join(lines)]
+
+
+def _done_since(
+    meeting: MeetingView, done: Iterable[EarlierAction], audience: Audience
+) -> list[str]:
+    """Earlier meetings' action items ticked done since the last meeting."""
+    rows = [e for e in done if audience.sees(e.note)]
+    if meeting.summary.number <= 1:
+        return []
+    blocks = ["## " + _("Done since the last meeting")]
+    if not rows:
+        blocks.append(_("No action item of an earlier meeting was ticked done since then."))
+        return blocks
+    header = (_("What"), _("Owner"), _("Due"), _("Meeting"))
+    lines = [_row(header), "| --- | --- | --- | ---: |"]
+    for earlier in rows:
+        note = earlier.note
+        due = note.due.isoformat() if note.due else DASH
+        lines.append(_row((note.text, _owner(meeting, note), due, str(earlier.meeting_number))))
+    blocks.append("\n".join(lines))
+    return blocks
 
 
 def _next_meeting(summary: MeetingSummary | None) -> list[str]:
@@ -256,12 +289,20 @@ class _Items:
     meeting may hold ten thousand notes.
     """
 
-    def __init__(self, meeting: MeetingView) -> None:
+    def __init__(self, meeting: MeetingView, zone: tzinfo, *, offsets: bool = False) -> None:
         self.organisations = {o.id: md.inline(o.name) for o in meeting.organisations}
         self.kinds = {kind: kind_label(kind) for kind in NoteKind}
+        self.zone = zone
+        self.offsets = offsets
+
+    def when(self, note: NoteView) -> str:
+        """Local clock time; with ``offsets``, ``+h:mm:ss`` since the start (a duration)."""
+        if self.offsets:
+            return "+" + format_duration(note.offset_seconds)
+        return _clock_time(note.created_at, self.zone)
 
     def note(self, note: NoteView, *, level: int = 0, with_kind: bool = True) -> str:
-        parts = [format_duration(note.offset_seconds)]
+        parts = [self.when(note)]
         org = self.organisations.get(note.organisation_id or "")
         if org is not None:
             parts.append(org)
@@ -273,12 +314,10 @@ class _Items:
 
 
 def _owner(meeting: MeetingView, note: NoteView) -> str:
-    """The owner named; else the organisation that raised it (as Audience counts it)."""
+    """The owner as named, written as everywhere else (not the speaker's organisation)."""
     person = next((p.name for p in meeting.people if p.id == note.owner_person_id), None)
-    org = meeting.organisation(note.owner_organisation_id or note.organisation_id)
-    if person and org:
-        return f"{person} ({org.name})"
-    return person or (org.name if org else DASH)
+    org = meeting.organisation(note.owner_organisation_id)
+    return owner_label(person, org.name if org else None)
 
 
 def _row(cells: Iterable[str]) -> str:
@@ -291,6 +330,17 @@ def _zone(name: str) -> tzinfo:
     except (ZoneInfoNotFoundError, ValueError):
         # No tz database (a bare Windows Python without tzdata): UTC is honest.
         return UTC
+
+
+def span(seconds: float) -> str:
+    """A duration that cannot be read as a clock time: ``17 min``, ``1 h 5 min``, ``40 s``."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
 
 
 def _clock_time(moment: datetime, zone: tzinfo) -> str:

@@ -8,6 +8,7 @@ transaction and rendered by :func:`samverkan.domain.minutes.render_minutes`;
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from samverkan.domain.clock import ClockEvent
 from samverkan.domain.errors import UserError
@@ -27,10 +28,15 @@ DEFAULT_TZ = "Europe/Stockholm"
 
 @dataclass(frozen=True)
 class EarlierAction:
-    """An action item of an earlier meeting that is still open."""
+    """An action item of an earlier meeting: still open, or ticked done since the last one.
+
+    ``first_due`` is the due date it had when it was first written, where it was
+    carried on to a later one since.
+    """
 
     meeting_number: int
     note: NoteView
+    first_due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,10 @@ class MinutesData:
     earlier_actions: tuple[EarlierAction, ...] = ()
     next_meeting: MeetingSummary | None = None
     tz: str = DEFAULT_TZ
+    # Who actually observed: tagged a note or wrote an observation (not who was planned).
+    observers: tuple[str, ...] = ()
+    # Earlier meetings' action items ticked done since the last meeting.
+    done_since: tuple[EarlierAction, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from samverkan.domain import markdown_safe as md
 from samverkan.domain.analysis import Analysis, MeetingInfo, Remark, participation, paused_gc
 from samverkan.domain.clock import format_duration
-from samverkan.domain.labels import polarity_heading, polarity_label
+from samverkan.domain.labels import owner_label, polarity_heading, polarity_label
 from samverkan.domain.model import CodeView, MeetingStatus, NoteKind
 from samverkan.domain.report_agreement import agreement_section, table
 from samverkan.domain.tally import POLARITY_ORDER
@@ -75,7 +75,13 @@ def _org_short(analysis: Analysis, organisation_id: str | None) -> str:
 
 
 def _held(analysis: Analysis) -> tuple[MeetingInfo, ...]:
-    return tuple(m for m in analysis.series.meetings if m.status is not MeetingStatus.PLANNED)
+    """Meetings that were started, or hold notes although nobody started the clock."""
+    noted = {meeting_id for (meeting_id, _org), n in analysis.series.note_counts.items() if n}
+    return tuple(
+        m
+        for m in analysis.series.meetings
+        if m.status is not MeetingStatus.PLANNED or m.id in noted
+    )
 
 
 # ------------------------------------------------------------------ sections
@@ -226,13 +232,14 @@ def _participation(analysis: Analysis) -> list[str]:
     rows: list[list[str]] = []
     remarks = dict.fromkeys((o.id for o in series.organisations), 0)
     seconds = dict.fromkeys((o.id for o in series.organisations), 0.0)
+    held_ids = {m.id for m in _held(analysis)}
     for meeting in series.meetings:
         cells = [str(meeting.number)]
         for org in series.organisations:
             p = figures[(meeting.id, org.id)]
             remarks[org.id] += p.remarks
             seconds[org.id] += p.seconds
-            held = meeting.status is not MeetingStatus.PLANNED
+            held = meeting.id in held_ids
             cells.append(f"{p.remarks} · {format_duration(p.seconds)}" if held else DASH)
         rows.append(cells)
     rows.append(
@@ -268,11 +275,12 @@ def _actions(analysis: Analysis) -> list[str]:
     rows = []
     for action in actions:
         owner = analysis.series.organisation(action.owner_organisation_id)
+        person = analysis.series.people.get(action.owner_person_id or "")
         rows.append(
             [
                 str(analysis.series.number(action.meeting_id)),
                 cell(action.text),
-                cell(owner.short) if owner else DASH,
+                cell(owner_label(person, owner.name if owner else None)),
                 action.due.isoformat() if action.due else DASH,
                 cell(_("done") if action.done else _("open")),
             ]

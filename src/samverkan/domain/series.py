@@ -65,6 +65,7 @@ class Remark:
     owner_organisation_id: str | None = None
     due: date | None = None
     done: bool = False
+    owner_person_id: str | None = None
 
     def observers_of(self, code_id: str) -> tuple[str, ...]:
         return tuple(observer for code, observer in self.tags if code == code_id)
@@ -103,6 +104,7 @@ class Series:
     retired: frozenset[str] = frozenset()
     # meeting id -> observers' own notes (not deleted): in note_counts, not in the record
     observations: Mapping[str, int] = field(default_factory=dict)
+    people: Mapping[str, str] = field(default_factory=dict)  # person id -> name
 
     def organisation(self, organisation_id: str | None) -> OrganisationView | None:
         return self._organisations.get(organisation_id or "")

@@ -47,6 +47,7 @@ def _table(model: Any) -> Table:
 
 PROJECT = _table(t.Project)
 ORGANISATION = _table(t.Organisation)
+PERSON = _table(t.Person)
 CODE = _table(t.Code)
 MEETING = _table(t.Meeting)
 PHASE = _table(t.Phase)
@@ -66,8 +67,12 @@ class AnalysisService:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def series(self, project_id: str) -> Series:
-        """Everything the analysis, the report and the exports need, in one read transaction."""
+    def series(self, project_id: str, *, every_note: bool = False) -> Series:
+        """Everything the analysis, the report and the exports need, in one read transaction.
+
+        ``every_note`` keeps the untagged notes in ``remarks`` too (the tag export
+        lists them); the analysis needs only the tagged ones, decisions and actions.
+        """
         with paused_gc(), self._db.read() as orm_session:
             # Core rows straight from the connection: no ORM identity map to fill.
             conn = orm_session.connection()
@@ -96,12 +101,13 @@ class AnalysisService:
                 codes=codes,
                 meetings=meetings,
                 phases=_phases(conn, project_id),
-                remarks=remarks_of(notes, tags.by_note),
+                remarks=remarks_of(notes, tags.by_note, every_note=every_note),
                 note_counts=note_counts(notes),
                 coders=coders,
                 events=_events(conn, project_id),
                 retired=frozenset(c.id for c, retired in all_codes if retired),
                 observations=observation_counts(notes),
+                people=_people(conn, project_id),
             )
 
     def record(self, project_id: str) -> tuple[tuple[str, str], ...]:
@@ -153,6 +159,15 @@ def _organisations(conn: Connection, project_id: str) -> tuple[OrganisationView,
         .order_by(ORGANISATION.c.position, ORGANISATION.c.short)
     )
     return tuple(OrganisationView(*row) for row in rows)
+
+
+def _people(conn: Connection, project_id: str) -> dict[str, str]:
+    rows = conn.execute(
+        select(PERSON.c.id, PERSON.c.name)
+        .join(ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id)
+        .where(ORGANISATION.c.project_id == project_id)
+    )
+    return {pid: name for pid, name in rows}
 
 
 def _codes(conn: Connection, project_id: str) -> list[tuple[CodeView, bool]]:

@@ -30,7 +30,7 @@ NoteRow = tuple[Any, ...]
 _NOTES_SQL = """
     SELECT meeting.number, note.id, note.meeting_id, note.phase_id, note.organisation_id,
            note.author, note.kind, note.text, note.created_at, note.offset_seconds,
-           note.owner_organisation_id, note.due, note.done
+           note.owner_organisation_id, note.due, note.done, note.owner_person_id
     FROM note
     JOIN meeting ON meeting.id = note.meeting_id
     WHERE meeting.project_id = ? AND note.deleted = 0
@@ -130,9 +130,11 @@ def sort_tags(tags: TagsByNote, codes: tuple[CodeView, ...]) -> None:
             found.sort(key=lambda tag: (position.get(tag[0], last), tag[1]))
 
 
-def remarks_of(notes: list[NoteRow], tags: TagsByNote) -> tuple[Remark, ...]:
-    """Tagged notes, decisions and action items, by meeting number, then time."""
-    kept = [row for row in notes if row[1] in tags or row[6] in _KEPT_KINDS]
+def remarks_of(
+    notes: list[NoteRow], tags: TagsByNote, *, every_note: bool = False
+) -> tuple[Remark, ...]:
+    """Tagged notes, decisions and action items (or every note), by meeting number, then time."""
+    kept = [row for row in notes if every_note or row[1] in tags or row[6] in _KEPT_KINDS]
     # Stored times are UTC ISO text of one width, so text order is time order.
     kept.sort(key=lambda row: (row[0], row[8], row[1]))
     empty: tuple[tuple[str, str], ...] = ()
@@ -151,6 +153,7 @@ def remarks_of(notes: list[NoteRow], tags: TagsByNote) -> tuple[Remark, ...]:
             owner,
             date.fromisoformat(due) if due else None,
             bool(done),
+            owner_person,
         )
         for (
             _number,
@@ -166,6 +169,7 @@ def remarks_of(notes: list[NoteRow], tags: TagsByNote) -> tuple[Remark, ...]:
             owner,
             due,
             done,
+            owner_person,
         ) in kept
     )
 

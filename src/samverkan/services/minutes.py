@@ -22,6 +22,7 @@ from samverkan.domain.model import (
     NoteView,
     TagView,
 )
+from samverkan.domain.observers import distinct, first_spellings
 from samverkan.services.meetings import _events
 from samverkan.services.projects import meeting_summary, meeting_view
 from samverkan.store import tables as t
@@ -50,14 +51,18 @@ class MinutesService:
                     col(t.Meeting.number), col(t.Note.created_at), literal_column("note.rowid")
                 )
             ).all()
+            first_due = _first_due(session, [row.id for row, _number in earlier])
             return MinutesData(
                 meeting=meeting,
                 notes=_notes(session, meeting_id, meeting.project.id),
                 events=tuple(_events(session, meeting_id)),
                 earlier_actions=tuple(
-                    EarlierAction(number, note_view(row)) for row, number in earlier
+                    EarlierAction(number, note_view(row), first_due.get(row.id))
+                    for row, number in earlier
                 ),
                 next_meeting=_next_meeting(session, meeting),
+                observers=_observers(session, meeting_id, meeting.project.id),
+                done_since=_done_since(session, meeting),
             )
 
 
@@ -137,6 +142,89 @@ def _utc(stored: str) -> datetime:
     # As samverkan.store.types.UTCDateTime reads it.
     parsed = datetime.fromisoformat(stored)
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _first_due(session: Session, note_ids: list[str]) -> dict[str, date]:
+    """The due date each action item had first, where it was carried on to another since."""
+    if not note_ids:
+        return {}
+    found: dict[str, date] = {}
+    last: dict[str, date | None] = {}
+    marks = ", ".join(f":n{i}" for i in range(len(note_ids)))
+    rows = session.connection().execute(
+        text(
+            f"SELECT note_id, due FROM note_revision WHERE note_id IN ({marks})"
+            " ORDER BY note_id, revision"
+        ),
+        {f"n{i}": note_id for i, note_id in enumerate(note_ids)},
+    )
+    for note_id, stored in rows:
+        due = date.fromisoformat(stored) if stored else None
+        if due is not None and note_id not in found:
+            found[note_id] = due
+        last[note_id] = due
+    return {n: first for n, first in found.items() if last.get(n) != first}
+
+
+def _observers(session: Session, meeting_id: str, project_id: str) -> tuple[str, ...]:
+    """Who observed this meeting: tagged one of its notes (even if untagged later) or
+    wrote an observation; each once, as first written anywhere in the project."""
+    connection = session.connection()
+    first: dict[str, str] = {}
+    here: set[str] = set()
+    found = connection.execute(_OBSERVERS_SQL, {"project": project_id, "meeting": meeting_id})
+    for name, at, in_meeting in found:
+        first[name] = min(first.get(name, at), at)
+        if in_meeting:
+            here.add(name)
+    canonical = first_spellings(first)
+    return distinct(canonical[name] for name in sorted(here))
+
+
+_OBSERVERS_SQL = text(
+    "SELECT tag.observer, min(tag.created_at), max(note.meeting_id = :meeting)"
+    " FROM tag JOIN note ON note.id = tag.note_id JOIN meeting ON meeting.id = note.meeting_id"
+    " WHERE meeting.project_id = :project GROUP BY tag.observer"
+    " UNION ALL"
+    " SELECT note.author, min(note.created_at), max(note.meeting_id = :meeting)"
+    " FROM note JOIN meeting ON meeting.id = note.meeting_id"
+    " WHERE meeting.project_id = :project AND note.kind = 'observation' AND NOT note.deleted"
+    " GROUP BY note.author"
+)
+
+
+def _done_since(session: Session, meeting: MeetingView) -> tuple[EarlierAction, ...]:
+    """Earlier meetings' action items ticked done after the previous meeting ended
+    (and, for a closed meeting, before this one closed)."""
+    number = meeting.summary.number
+    previous = session.exec(
+        select(t.Meeting)
+        .where(
+            t.Meeting.project_id == meeting.project.id,
+            t.Meeting.number < number,
+            col(t.Meeting.started_at).is_not(None),
+        )
+        .order_by(col(t.Meeting.number).desc())
+    ).first()
+    if previous is None:
+        return ()
+    since = previous.closed_at or previous.started_at
+    query = (
+        select(t.Note, t.Meeting.number)
+        .join(t.Meeting, col(t.Meeting.id) == col(t.Note.meeting_id))
+        .where(
+            t.Meeting.project_id == meeting.project.id,
+            t.Meeting.number < number,
+            t.Note.kind == NoteKind.ACTION.value,
+            col(t.Note.done).is_(True),
+            col(t.Note.deleted).is_(False),
+            col(t.Note.done_at) > since,
+        )
+        .order_by(col(t.Note.done_at), literal_column("note.rowid"))
+    )
+    if meeting.closed_at is not None:
+        query = query.where(col(t.Note.done_at) <= meeting.closed_at)
+    return tuple(EarlierAction(n, note_view(row)) for row, n in session.exec(query).all())
 
 
 def _next_meeting(session: Session, meeting: MeetingView) -> MeetingSummary | None:

@@ -1,17 +1,25 @@
-"""The summary shown before a meeting is closed: its decisions and open action items."""
+"""The summary shown before a meeting is closed: its decisions and open action items.
+
+The dialog renders Markdown, so every note goes through the minutes' literal-safe
+writer (:mod:`samverkan.domain.markdown_safe`): "1) Ring AF" stays that text, not
+a nested list, and "&amp; Co" stays nine characters.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from samverkan.domain import markdown_safe as md
+from samverkan.domain.labels import owner_label
 from samverkan.domain.model import MeetingView, NoteKind, NoteView
 from samverkan.i18n import _
 
 
-def _plain(text: str) -> str:
-    # The dialog renders Markdown; a note is shown as typed, on one line.
-    escaped = "".join("\\" + c if c in "\\`*_[]<>#+-.!|~" else c for c in text)
-    return " ".join(escaped.split())
+def action_owner(meeting: MeetingView, note: NoteView) -> str:
+    """The owner of an action item as :func:`owner_label` writes it."""
+    person = next((p.name for p in meeting.people if p.id == note.owner_person_id), None)
+    org = meeting.organisation(note.owner_organisation_id)
+    return owner_label(person, org.name if org else None)
 
 
 def close_summary(
@@ -23,12 +31,12 @@ def close_summary(
     none = _("none")
     decisions_heading, actions_heading = _("Decisions"), _("Open action items")
     lines = [f"**{decisions_heading}** ({len(decisions)})", ""]
-    lines += [f"- {_plain(n.text)}" for n in decisions] or [f"- {none}"]
+    lines += [md.list_item(n.text) for n in decisions] or [f"- {none}"]
     lines += ["", f"**{actions_heading}** ({len(actions)})", ""]
     for note in actions:
-        owner = meeting.organisation(note.owner_organisation_id)
         due = ", " + _("due {date}").format(date=note.due.isoformat()) if note.due else ""
-        lines.append(f"- {_plain(note.text)} ({owner.short if owner else '—'}{due})")
+        # The text, then who and when in parentheses, escaped as one text.
+        lines.append(md.list_item(f"{note.text} ({action_owner(meeting, note)}{due})"))
     if not actions:
         lines.append(f"- {none}")
     lines += ["", _("The meeting becomes read-only until it is reopened (F10).")]
