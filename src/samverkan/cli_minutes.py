@@ -48,6 +48,14 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> di
         help=_("language of the minutes (default: the project's)"),
     )
     export.add_argument(
+        "--observation",
+        choices=["all", "group", "none"],
+        help=_(
+            "what the minutes show of the observation (default: the project's "
+            "minutes_observation); the researcher's own copy can always ask for all"
+        ),
+    )
+    export.add_argument(
         "--offsets",
         action="store_true",
         help=_("mark notes with the time since the meeting started, not the clock time"),
@@ -60,6 +68,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from samverkan.cli import open_cli_services
     from samverkan.domain.minutes import render_minutes
     from samverkan.domain.minutes_data import find_organisation
+    from samverkan.domain.model import MinutesObservation
     from samverkan.i18n import use_language
     from samverkan.services.minutes import MinutesService
 
@@ -74,7 +83,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.org:
         find_organisation(data.meeting, args.org)  # fails in the interface's language
     with use_language(args.minutes_lang or data.meeting.project.lang):
-        text = render_minutes(data, org=args.org, offsets=args.offsets)
+        text = render_minutes(
+            data,
+            org=args.org,
+            offsets=args.offsets,
+            observation=MinutesObservation(args.observation) if args.observation else None,
+        )
     if output is None:
         to_stdout(text)
         return 0

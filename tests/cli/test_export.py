@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -47,7 +48,8 @@ def test_export_prints_the_minutes_in_the_projects_language(
     assert (code, err) == (0, "")
     assert out.startswith("# Minnesanteckningar från möte 2: Individanpassat arbete")
     assert "Utkast" not in out
-    assert "- 01:30 · Falu kommun: \\# Inte en rubrik\\\n  \\- inte en lista\n" in out
+    assert "· Falu kommun: \\# Inte en rubrik\\\n  \\- inte en lista\n" in out
+    assert re.search(r"^- 09:3\d · Falu kommun: \\# Inte", out, re.M)  # Stockholm clock time
     assert "AF:s hemliga synpunkt \\| \\<b\\>" in out
     assert "| Skicka statistiken | Arbetsförmedlingen | – | öppen | 1 |" in out  # carried
     assert "Boka lokal" not in out  # done in meeting 1: not carried
@@ -326,3 +328,20 @@ def test_the_command_module_imports_lightly() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_projects_setting_decides_what_the_minutes_show_of_the_observation(
+    recorded: Services, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = recorded.projects.meeting(recorded.projects.resolve_ref("grupp-1/2")).project
+    assert project.minutes_observation == "group"  # project.md says nothing: group level
+    code, group, _err = run(capsys, db_path, "export", "grupp-1/2", "--lang", "en")
+    assert code == 0
+    code, everything, _err = run(
+        capsys, db_path, "export", "grupp-1/2", "--lang", "en", "--observation", "all"
+    )
+    assert code == 0
+    assert "At group level" in group and "At group level" not in everything
+    summary = everything[everything.index("Observer's summary") :]
+    assert "  - " in summary  # the remarks behind the codes, for the researcher
+    assert "  - " not in group[group.index("Observer's summary") :].split("## Decisions")[0]

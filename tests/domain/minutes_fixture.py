@@ -19,6 +19,7 @@ from samverkan.domain.model import (
     MeetingStatus,
     MeetingSummary,
     MeetingView,
+    MinutesObservation,
     NoteKind,
     NoteView,
     OrganisationView,
@@ -58,6 +59,7 @@ PROJECT = ProjectSummary(
     observers=("Cecilia Norberg", "Anders Lundmark"),
     steering_group=(),
     organisations=ORGS,
+    minutes_observation=MinutesObservation.ALL,  # the golden files show everything
 )
 PHASES = (
     PhaseView("ph-0", 0, PhaseKind.OTHER, "Välkommen och inledning", 15, (), "", at(0), at(14)),

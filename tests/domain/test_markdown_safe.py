@@ -10,7 +10,8 @@ every note back as exactly one item or cell with exactly its text.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,6 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from samverkan.domain import markdown_safe as md
-from samverkan.domain.clock import format_duration
 from samverkan.domain.minutes import MinutesData, render_minutes
 from samverkan.domain.model import NoteKind, NoteView
 from tests.domain.minutes_fixture import MEETING, ORGS, PHASES
@@ -178,7 +178,8 @@ def test_a_table_cell_holds_line_breaks_as_references() -> None:
 
 def _item(note: NoteView, *, with_kind: bool = True) -> str:
     """A note's list item in the minutes, as the parser gives it back."""
-    parts = [format_duration(note.offset_seconds)]
+    # Local clock time, as the minutes show it (Stockholm: UTC+2 in May).
+    parts = [note.created_at.astimezone(ZoneInfo("Europe/Stockholm")).strftime("%H:%M")]
     org = next((o for o in ORGS if o.id == note.organisation_id), None)
     if org is not None:
         parts.append(org.name)
@@ -215,7 +216,7 @@ def test_minutes_give_every_note_back_once(
             author="",
             kind=kind,
             text=text,
-            created_at=base,
+            created_at=base + timedelta(minutes=i),  # the minutes show clock times
             offset_seconds=60.0 * i,
             owner_organisation_id=who if kind is NoteKind.ACTION else None,
         )

@@ -172,3 +172,22 @@ def test_the_minutes_are_well_formed_markdown() -> None:
     assert [t.tag for t in headings].count("h1") == 1
     assert len([t for t in headings if t.tag == "h2"]) == len(PHASES) + 5
     assert any(t.type == "table_open" for t in tokens)
+
+
+def test_group_level_minutes_show_codes_and_counts_but_no_one_behind_them() -> None:
+    from samverkan.domain.model import MinutesObservation
+
+    with use_language("en"):
+        group = render_minutes(minutes_data(), observation=MinutesObservation.GROUP)
+        nothing = render_minutes(minutes_data(), observation=MinutesObservation.NONE)
+        everything = render_minutes(minutes_data())  # the fixture project says all
+    summary = group[group.index("### Observer's summary") : group.index("## 5.")]
+    assert "- Gemensamt synsätt: 3" in summary
+    assert "Falu kommun" not in summary and "Skellefteå kommun" not in summary
+    assert "Gruppen ser individanpassning" not in group  # the observer's own remark
+    assert "Observer's summary" not in nothing and "Gemensamt synsätt" not in nothing
+    assert "Gruppen ser individanpassning" not in nothing
+    assert "  - 10:16 · Falu kommun: \\# Inte en rubrik" in everything
+    assert "Gruppen ser individanpassning" in everything
+    # Decisions and action items are the group's whatever the setting.
+    assert "Gemensam kartläggningsmall" in group and "Gemensam kartläggningsmall" in nothing

@@ -194,3 +194,17 @@ def test_steering_group_entries_must_be_names() -> None:
 )
 def test_organisation_kinds(written: str, kind: OrganisationKind | None) -> None:
     assert organisation_kind(written) == kind
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [(None, "group"), ("all", "all"), ("Grupp", "group"), ("inget", "none")],
+)
+def test_what_the_minutes_show_of_the_observation(written: str | None, expected: str) -> None:
+    line = f"minutes_observation: {written}\n" if written else ""
+    assert good(MINIMAL + line + "---\n").minutes_observation == expected
+
+
+def test_an_unknown_minutes_observation_names_the_choices() -> None:
+    [problem] = problems_of(MINIMAL + "minutes_observation: some\n---\n")
+    assert "all" in problem.message and "group" in problem.message and "none" in problem.message

@@ -21,6 +21,9 @@ _LISTS = ("bullet_list_open", "ordered_list_open")
 class ListItem:
     text: str
     line: int  # 0-based line in the body
+    # The item's lines (each stripped, blank ones dropped): where a line break counts,
+    # as in a code's description.
+    lines: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,10 @@ def _inline(tokens: list[Token], start: int) -> str:
     return nxt.content.strip() if nxt is not None and nxt.type == "inline" else ""
 
 
+def _lines(text: str) -> str:
+    return "\n".join(part.strip() for part in text.split("\n") if part.strip())
+
+
 def _items(tokens: list[Token]) -> tuple[ListItem, ...]:
     """Every list item at any depth, parents before their children, in file order."""
     texts: list[list[str]] = []
@@ -93,5 +100,8 @@ def _items(tokens: list[Token]) -> tuple[ListItem, ...]:
         elif token.type == "inline" and stack:
             texts[stack[-1]].append(token.content)
     pairs = zip(texts, starts, strict=True)
-    items = (ListItem(one_line(" ".join(parts)), start) for parts, start in pairs)
+    items = (
+        ListItem(one_line(" ".join(parts)), start, _lines("\n".join(parts)))
+        for parts, start in pairs
+    )
     return tuple(item for item in items if item.text)

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from samverkan.domain.blocks import ListItem, parse_blocks
+from samverkan.domain.blocks import ListItem, one_line, parse_blocks
 from samverkan.domain.frontmatter import split_front_matter
 from samverkan.domain.model import CodebookSpec, CodeSpec, Polarity, Problem
 from samverkan.i18n import _
@@ -132,12 +132,13 @@ def _code(
     first_line: dict[str, int],
     problems: list[Problem],
 ) -> CodeSpec | None:
-    text = item.text
+    # The item's own lines: a description keeps its line breaks, a label is one line.
+    text = item.lines or item.text
     given = _ITEM.fullmatch(text)
     slug = given.group(1).strip() if given else None
     rest = given.group(2).strip() if given else text
     separator = _DESCRIPTION.search(rest)
-    label = rest[: separator.start()].strip() if separator else rest
+    label = one_line(rest[: separator.start()] if separator else rest)
     description = rest[separator.end() :].strip() if separator else ""
     count = len(problems)
     if not label:

@@ -33,6 +33,7 @@ from samverkan.domain.model import (
     MeetingStatus,
     MeetingSummary,
     MeetingView,
+    MinutesObservation,
     NoteKind,
     NoteView,
     PhaseKind,
@@ -48,15 +49,29 @@ TOP_REMARKS = 3  # remarks quoted per code
 DASH = "–"
 
 
-def render_minutes(data: MinutesData, *, org: str | None = None, offsets: bool = False) -> str:
+def render_minutes(
+    data: MinutesData,
+    *,
+    org: str | None = None,
+    offsets: bool = False,
+    observation: MinutesObservation | None = None,
+) -> str:
     """The minutes as Markdown text ending in one newline; see the module docstring.
 
     Notes are marked with their local clock time; ``offsets`` marks them with the
     time since the meeting started instead (pauses excluded), as the screen shows.
+    ``observation`` says what they show of the observation (default: the project's
+    setting): everything, codes and counts at group level, or nothing.
     """
     meeting = data.meeting
+    level = observation or meeting.project.minutes_observation
     audience = Audience(find_organisation(meeting, org) if org else None)
     notes = tuple(n for n in data.notes if audience.sees(n))
+    if level is not MinutesObservation.ALL:
+        # The observer's own remarks are part of the observation.
+        shown = tuple(n for n in notes if n.kind is not NoteKind.OBSERVATION)
+    else:
+        shown = notes
     zone = _zone(data.tz)
     end = meeting.closed_at or max((e.at for e in data.events), default=None)
     clocks = replay(data.events, end) if end is not None else ClockState()
@@ -65,20 +80,20 @@ def render_minutes(data: MinutesData, *, org: str | None = None, offsets: bool =
     blocks += _attendance(meeting)
     by_phase: dict[str | None, list[NoteView]] = {p.id: [] for p in meeting.phases}
     loose: list[NoteView] = []
-    for note in notes:
+    for note in shown:
         by_phase.get(note.phase_id, loose).append(note)
-    observed = False
+    observed = level is MinutesObservation.NONE  # nothing to show, so never placed
     for phase in meeting.phases:
         blocks += _phase(items, phase, by_phase[phase.id], clocks, zone)
         if phase.kind is PhaseKind.OBSERVATION and not observed:
             observed = True
-            blocks += _observer_summary(items, meeting, notes, "###")
+            blocks += _observer_summary(items, meeting, notes, "###", level)
     if loose:
         blocks.append("## " + _("Other notes"))
         blocks.append("\n".join(items.note(n) for n in loose))
     if not observed and any(n.tags for n in notes):
-        blocks += _observer_summary(items, meeting, notes, "##")
-    blocks += _decisions(items, notes)
+        blocks += _observer_summary(items, meeting, notes, "##", level)
+    blocks += _decisions(items, shown)
     blocks += _actions(meeting, notes, data.earlier_actions, audience)
     blocks += _done_since(meeting, data.done_since, audience)
     blocks += _next_meeting(data.next_meeting)
@@ -187,13 +202,25 @@ def _phase(
 
 
 def _observer_summary(
-    items: _Items, meeting: MeetingView, notes: Iterable[NoteView], level: str
+    items: _Items,
+    meeting: MeetingView,
+    notes: Iterable[NoteView],
+    level: str,
+    shows: MinutesObservation = MinutesObservation.ALL,
 ) -> list[str]:
     blocks = [f"{level} " + _("Observer's summary")]
     dimensions = tally(notes, meeting.codes)
     if not dimensions:
         blocks.append(_("No remarks were coded."))
         return blocks
+    quotes = TOP_CODES if shows is MinutesObservation.ALL else 0
+    if not quotes:
+        blocks.append(
+            _(
+                "At group level: how many remarks were coded with each success factor and "
+                "obstacle, without who made them."
+            )
+        )
     for dimension in dimensions:
         blocks.append(f"{level}# {md.heading(dimension.dimension)}")
         for part in dimension.polarities:
@@ -201,7 +228,7 @@ def _observer_summary(
             lines: list[str] = []
             for rank, code in enumerate(part.codes):
                 lines.append(md.list_item(f"{code.code.label}: {code.count}"))
-                if rank < TOP_CODES:
+                if rank < quotes:
                     lines += (items.note(note, level=1) for note in code.notes[:TOP_REMARKS])
             blocks.append("\n".join(lines))
     return blocks

@@ -97,6 +97,14 @@ class OrganisationSpec:
     renamed_from: tuple[str, ...] = ()
 
 
+class MinutesObservation(StrEnum):
+    """What the minutes sent to the participants show of the observation (project.md)."""
+
+    ALL = "all"  # the observer's summary with the remarks behind each code, own notes inline
+    GROUP = "group"  # codes and counts only: no organisations, no observer's notes
+    NONE = "none"  # nothing of the observation
+
+
 @dataclass(frozen=True)
 class ProjectSpec:
     path: Path
@@ -109,6 +117,7 @@ class ProjectSpec:
     facilitator: str = ""
     observers: tuple[str, ...] = ()
     description: str = ""
+    minutes_observation: MinutesObservation = MinutesObservation.GROUP
 
     def organisation(self, key: str) -> OrganisationSpec | None:
         """Find an organisation by short code or by name, ignoring case."""
@@ -241,6 +250,7 @@ class ProjectSummary:
     steering_group: tuple[str, ...]
     organisations: tuple[OrganisationView, ...]
     meetings: tuple[MeetingSummary, ...] = field(default=())
+    minutes_observation: MinutesObservation = MinutesObservation.GROUP
 
 
 @dataclass(frozen=True)

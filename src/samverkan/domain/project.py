@@ -16,7 +16,13 @@ from samverkan.domain.frontmatter import (
     split_front_matter,
     unknown_keys,
 )
-from samverkan.domain.model import OrganisationKind, OrganisationSpec, Problem, ProjectSpec
+from samverkan.domain.model import (
+    MinutesObservation,
+    OrganisationKind,
+    OrganisationSpec,
+    Problem,
+    ProjectSpec,
+)
 from samverkan.i18n import _
 
 PROJECT_KEYS = (
@@ -28,6 +34,7 @@ PROJECT_KEYS = (
     "observers",
     "steering_group",
     "organisations",
+    "minutes_observation",
 )
 ORGANISATION_KEYS = ("name", "short", "kind", "people", "renamed_from")
 LANGS = ("sv", "en")
@@ -102,6 +109,7 @@ def parse_project(path: Path, text: str) -> tuple[ProjectSpec | None, list[Probl
         )
         reader.add(front.value_line("codebook"), message)
     organisations = _organisations(reader)
+    observation = _minutes_observation(reader)
     spec = ProjectSpec(
         path=path,
         name=name or "",
@@ -113,6 +121,7 @@ def parse_project(path: Path, text: str) -> tuple[ProjectSpec | None, list[Probl
         facilitator=reader.text("facilitator") or "",
         observers=reader.names("observers", front.data.get("observers"), None),
         description=front.body.strip(),
+        minutes_observation=observation,
     )
     if reader.problems:
         return None, sorted(reader.problems, key=lambda problem: problem.line)
@@ -169,6 +178,32 @@ class _Reader:
             elif text:
                 names.append(text)
         return tuple(names)
+
+
+# What the participants' minutes show of the observation; Swedish words accepted too.
+MINUTES_OBSERVATION = {
+    "all": MinutesObservation.ALL,
+    "allt": MinutesObservation.ALL,
+    "group": MinutesObservation.GROUP,
+    "grupp": MinutesObservation.GROUP,
+    "none": MinutesObservation.NONE,
+    "inget": MinutesObservation.NONE,
+}
+
+
+def _minutes_observation(reader: _Reader) -> MinutesObservation:
+    value = reader.text("minutes_observation")
+    if value is None:
+        return MinutesObservation.GROUP
+    found = MINUTES_OBSERVATION.get(value.strip().casefold())
+    if found is None:
+        message = _(
+            "minutes_observation {value!r} is not known; write all (codes, counts and the "
+            "remarks behind them), group (codes and counts only) or none"
+        ).format(value=value)
+        reader.add(reader.front.value_line("minutes_observation"), message)
+        return MinutesObservation.GROUP
+    return found
 
 
 def _project_short(reader: _Reader, name: str) -> str:

@@ -14,6 +14,13 @@ with such a name; a code with neither is put under *Ambivalent* and named in a
 warning, so the researcher decides. Codes at the top level without children go
 to a dimension called "Other codes".
 
+What samverkan's codebook cannot hold is said, one warning line per kind of loss,
+never dropped silently: groups between a dimension and a code (other than a
+polarity group) become a prefix of the code's label ("Grupp › Kod"), so the
+hierarchy stays readable; colours of a code's own (samverkan colours codes by
+polarity) are not kept; a description keeps its line breaks, but blank lines and
+lines that would start a list or heading are joined to the line before.
+
 ElementTree does not resolve external entities, but it does expand internal
 ones, so a file with a DOCTYPE or ENTITY declaration is refused before parsing
 (no billion laughs); defusedxml is not available.
@@ -30,7 +37,7 @@ from xml.parsers import expat
 from samverkan.domain.codebook import MAX_SLUG, polarity_of, slugify
 from samverkan.domain.errors import UserError
 from samverkan.domain.model import Polarity
-from samverkan.domain.refiqda import SET_NAMES
+from samverkan.domain.refiqda import COLOURS, SET_NAMES
 from samverkan.i18n import _, current_language
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -40,7 +47,10 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # What the codebook parser would read as the start of the description.
 _SEPARATOR = re.compile(r"(\s)[—–-](?=\s|$)")
 _TRAILING_HASHES = re.compile(r"\s+#+$")
+# A description line starting like this would start a block inside the list item.
+_BLOCK_START = re.compile(r"([-+*>#=|`~]|\d+[.)])")
 NON_BREAKING_HYPHEN = "\u2011"
+PATH_SEPARATOR = " › "
 
 
 @dataclass
@@ -58,6 +68,57 @@ class _Code:
     polarity: Polarity | None
 
 
+@dataclass
+class _Losses:
+    """What could not be kept, per kind, with the labels it concerns."""
+
+    nameless: int = 0
+    dashes: list[str] = field(default_factory=list)
+    nested: list[str] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)
+    breaks: list[str] = field(default_factory=list)
+
+    def warnings(self) -> list[str]:
+        found: list[str] = []
+        if self.nameless:
+            found.append(
+                _("{count} codes without a name were left out").format(count=self.nameless)
+            )
+        if self.dashes:
+            found.append(
+                _(
+                    "a dash in {count} labels became a non-breaking hyphen, since a dash there "
+                    "would end the label: {labels}"
+                ).format(count=len(self.dashes), labels=_listed(self.dashes))
+            )
+        if self.nested:
+            found.append(
+                _(
+                    "{count} codes sat in groups below their dimension; the groups became a "
+                    "prefix of the label: {labels}"
+                ).format(count=len(self.nested), labels=_listed(self.nested))
+            )
+        if self.colours:
+            found.append(
+                _(
+                    "{count} codes had colours of their own, which are not kept (samverkan "
+                    "colours codes by polarity): {labels}"
+                ).format(count=len(self.colours), labels=_listed(self.colours))
+            )
+        if self.breaks:
+            found.append(
+                _(
+                    "in {count} descriptions, blank lines or lines that would start a list or "
+                    "heading were joined to the line before: {labels}"
+                ).format(count=len(self.breaks), labels=_listed(self.breaks))
+            )
+        return found
+
+
+def _listed(labels: list[str]) -> str:
+    return ", ".join(repr(label) for label in labels)
+
+
 def import_codebook(data: bytes) -> ImportedCodebook:
     """A ``.qdc`` document as a samverkan codebook; :class:`UserError` if it cannot be used."""
     root = _parse(data)
@@ -65,21 +126,22 @@ def import_codebook(data: bytes) -> ImportedCodebook:
     if codes_element is None:
         raise UserError(_("the file has no <Codes> element; it is not a REFI-QDA codebook"))
     set_polarity = _set_polarities(root)
-    warnings: list[str] = []
+    losses = _Losses()
     dimensions: dict[str, list[_Code]] = {}
     used: set[str] = set()
     other = _("Other codes")
     for top in _children(codes_element, "Code"):
         if _is_group(top):
             name = _dimension_name(_name(top), other)
-            for element, group_polarity in _codable(top, None):
-                code = _code(element, set_polarity, group_polarity, used, warnings)
+            for element, group_polarity, path in _codable(top, None, ()):
+                code = _code(element, set_polarity, group_polarity, path, used, losses)
                 if code is not None:
                     dimensions.setdefault(name, []).append(code)
         else:
-            code = _code(top, set_polarity, None, used, warnings)
+            code = _code(top, set_polarity, None, (), used, losses)
             if code is not None:
                 dimensions.setdefault(other, []).append(code)
+    warnings = losses.warnings()
     count = sum(len(codes) for codes in dimensions.values())
     if count == 0:
         raise UserError(_("the file holds no codes to import"))
@@ -192,17 +254,19 @@ def _is_group(element: ET.Element) -> bool:
 
 
 def _codable(
-    group: ET.Element, polarity: Polarity | None
-) -> Iterator[tuple[ET.Element, Polarity | None]]:
-    """Every codable code below ``group``, with the polarity a group above it names."""
+    group: ET.Element, polarity: Polarity | None, path: tuple[str, ...]
+) -> Iterator[tuple[ET.Element, Polarity | None, tuple[str, ...]]]:
+    """Every codable code below ``group``, with the polarity a group above it names and
+    the names of the groups between (a group named after a polarity is not one)."""
     for child in _children(group, "Code"):
-        named = polarity_of(_name(child)) or polarity
+        named = polarity_of(_name(child))
         if _is_group(child):
             if child.get("isCodable", "").strip().lower() in ("true", "1"):
-                yield child, polarity
-            yield from _codable(child, named)
+                yield child, polarity, path
+            below = path if named is not None or not _name(child) else (*path, _name(child))
+            yield from _codable(child, named or polarity, below)
         else:
-            yield child, polarity
+            yield child, polarity, path
 
 
 def _dimension_name(name: str, fallback: str) -> str:
@@ -214,30 +278,59 @@ def _code(
     element: ET.Element,
     set_polarity: dict[str, Polarity],
     group_polarity: Polarity | None,
+    path: tuple[str, ...],
     used: set[str],
-    warnings: list[str],
+    losses: _Losses,
 ) -> _Code | None:
     label = _name(element)
     if not label:
-        warnings.append(_("a code without a name was left out"))
+        losses.nameless += 1
         return None
+    if path:
+        label = PATH_SEPARATOR.join((*path, label))
+        losses.nested.append(label)
     safe_label = _SEPARATOR.sub(lambda m: m.group(1) + NON_BREAKING_HYPHEN, label)
     if safe_label != label:
-        warnings.append(
-            _(
-                "the dash in {label!r} became a non-breaking hyphen; "
-                "a dash there would end the label"
-            ).format(label=label)
-        )
+        losses.dashes.append(label)
     description_element = _first(element, "Description")
     description = (description_element.text or "") if description_element is not None else ""
     marker = _MARKER.search(description)
     given = marker.group(1) if marker else None
-    description = " ".join((description[: marker.start()] if marker else description).split())
+    description, joined = _description(description[: marker.start()] if marker else description)
+    if joined:
+        losses.breaks.append(label)
     slug = _unique(given if given and len(given) <= MAX_SLUG else slugify(label) or "code", used)
     guid = element.get("guid", "").strip().lower()
     polarity = set_polarity.get(guid) or group_polarity
+    colour = element.get("color", "").strip().upper()
+    if colour and (polarity is None or colour != COLOURS[polarity].upper()):
+        losses.colours.append(label)
     return _Code(slug, safe_label, description, polarity)
+
+
+def _description(text: str) -> tuple[str, bool]:
+    """The description's lines, each stripped; and whether a break had to be given up.
+
+    Blank lines would end the list item, and a line starting with a list marker, a
+    heading or a quote would start a block inside it: those are joined to the line
+    before. Leading and trailing blank lines are simply trimmed.
+    """
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+    lines: list[str] = []
+    joined = False
+    blank_before = False
+    for part in raw:
+        line = " ".join(part.split())
+        if not line:
+            blank_before = True
+            continue
+        if lines and (blank_before or _BLOCK_START.match(line)):
+            lines[-1] = f"{lines[-1]} {line}"
+            joined = True
+        else:
+            lines.append(line)
+        blank_before = False
+    return "\n".join(lines), joined
 
 
 def _unique(slug: str, used: set[str]) -> str:
@@ -266,5 +359,7 @@ def _markdown(dimensions: dict[str, list[_Code]]) -> str:
 
 def _item(code: _Code) -> str:
     if code.description:
-        return f"- [{code.slug}] {code.label} — {code.description}"
+        # Continuation lines indented to the item's text stay inside the item.
+        description = code.description.replace("\n", "\n  ")
+        return f"- [{code.slug}] {code.label} — {description}"
     return f"- [{code.slug}] {code.label}"

@@ -145,6 +145,7 @@ class _BundleImport:
         row.facilitator = spec.facilitator
         row.observers = list(spec.observers)
         row.steering_group = list(spec.steering_group)
+        row.minutes_observation = spec.minutes_observation.value
         row.source_path = str(spec.path.resolve())
         row.codebook_path = str(codebook.path.resolve())
         changed = created or before != row.model_dump(exclude={"updated_at", "created_at"})

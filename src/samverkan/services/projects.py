@@ -11,6 +11,7 @@ from samverkan.domain.model import (
     MeetingStatus,
     MeetingSummary,
     MeetingView,
+    MinutesObservation,
     ProjectSummary,
 )
 from samverkan.i18n import _
@@ -39,6 +40,7 @@ def _project_summary(
         steering_group=tuple(row.steering_group),
         organisations=tuple(organisation_view(o) for o in orgs),
         meetings=meetings,
+        minutes_observation=MinutesObservation(row.minutes_observation),
     )
 
 

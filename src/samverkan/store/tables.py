@@ -43,6 +43,8 @@ class Project(SQLModel, table=True):
     facilitator: str = ""
     observers: list[str] = Field(default_factory=list, sa_type=JSONList)
     steering_group: list[str] = Field(default_factory=list, sa_type=JSONList)
+    # What the participants' minutes show of the observation: all, group or none.
+    minutes_observation: str = Field(default="group", sa_column_kwargs={"server_default": "group"})
     source_path: str = ""
     codebook_path: str = ""
     created_at: dt.datetime = _when()
