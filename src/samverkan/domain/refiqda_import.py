@@ -38,7 +38,7 @@ from samverkan.domain.codebook import MAX_SLUG, polarity_of, slugify
 from samverkan.domain.errors import UserError
 from samverkan.domain.model import Polarity
 from samverkan.domain.refiqda import COLOURS, SET_NAMES
-from samverkan.i18n import _, current_language
+from samverkan.i18n import _, current_language, ngettext
 
 MAX_BYTES = 10 * 1024 * 1024
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -82,34 +82,50 @@ class _Losses:
         found: list[str] = []
         if self.nameless:
             found.append(
-                _("{count} codes without a name were left out").format(count=self.nameless)
+                ngettext(
+                    "{count} code without a name was left out",
+                    "{count} codes without a name were left out",
+                    self.nameless,
+                ).format(count=self.nameless)
             )
         if self.dashes:
             found.append(
-                _(
+                ngettext(
+                    "a dash in {count} label became a non-breaking hyphen, since a dash there "
+                    "would end the label: {labels}",
                     "a dash in {count} labels became a non-breaking hyphen, since a dash there "
-                    "would end the label: {labels}"
+                    "would end the label: {labels}",
+                    len(self.dashes),
                 ).format(count=len(self.dashes), labels=_listed(self.dashes))
             )
         if self.nested:
             found.append(
-                _(
+                ngettext(
+                    "{count} code sat in a group below its dimension; the groups became a "
+                    "prefix of the label: {labels}",
                     "{count} codes sat in groups below their dimension; the groups became a "
-                    "prefix of the label: {labels}"
+                    "prefix of the label: {labels}",
+                    len(self.nested),
                 ).format(count=len(self.nested), labels=_listed(self.nested))
             )
         if self.colours:
             found.append(
-                _(
+                ngettext(
+                    "{count} code had a colour of its own, which is not kept (samverkan "
+                    "colours codes by polarity): {labels}",
                     "{count} codes had colours of their own, which are not kept (samverkan "
-                    "colours codes by polarity): {labels}"
+                    "colours codes by polarity): {labels}",
+                    len(self.colours),
                 ).format(count=len(self.colours), labels=_listed(self.colours))
             )
         if self.breaks:
             found.append(
-                _(
+                ngettext(
+                    "in {count} description, blank lines or lines that would start a list or "
+                    "heading were joined to the line before: {labels}",
                     "in {count} descriptions, blank lines or lines that would start a list or "
-                    "heading were joined to the line before: {labels}"
+                    "heading were joined to the line before: {labels}",
+                    len(self.breaks),
                 ).format(count=len(self.breaks), labels=_listed(self.breaks))
             )
         return found

@@ -122,7 +122,8 @@ def agreement_line(result: Agreement | None) -> Text:
         return Text(_("Agreement: computing…"), style="dim")
     if result.units == 0:
         return Text(_("Agreement: no meeting was tagged by two or more observers."), style="dim")
-    head = _("Agreement of {names} over {units} remarks").format(
+    # The pooled figures: every (remark, code) pair as one present/absent decision.
+    head = _("Agreement of {names} over {units} remarks, all codes pooled").format(
         names=", ".join(result.observers), units=result.units
     )
     body = " · ".join(
