@@ -69,6 +69,7 @@ _COMMAND_MODULES = (
     "samverkan.cli_minutes",
     "samverkan.cli_analysis",
     "samverkan.cli_sync",
+    "samverkan.cli_serve",
 )
 
 

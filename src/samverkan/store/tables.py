@@ -221,3 +221,23 @@ class Tag(SQLModel, table=True):
     active: bool = True
     created_at: dt.datetime = _when()
     updated_at: dt.datetime = _when()
+
+
+class Invitation(SQLModel, table=True):
+    """One observer invited to follow a meeting in a browser (``samverkan serve``).
+
+    Only a hash of the token is kept: the link itself is shown once, when it
+    is made. ``seen_at`` is the server's heartbeat while the observer is
+    connected, so another process can tell who is there.
+    """
+
+    __tablename__ = "invitation"
+
+    id: str = Field(primary_key=True)
+    meeting_id: str = _fk("meeting.id")
+    observer: str
+    token_hash: str = Field(unique=True)
+    created_at: dt.datetime = _when()
+    revoked_at: dt.datetime | None = _when(nullable=True)
+    used_at: dt.datetime | None = _when(nullable=True)
+    seen_at: dt.datetime | None = _when(nullable=True)
