@@ -35,13 +35,13 @@ class BrowserObserverApp(SamverkanApp):
     """One meeting, one observer name; no way to the rest of samverkan."""
 
     # The app's stylesheet, found beside SamverkanApp's module, not this one.
-    CSS_PATH = Path(ui_app.__file__).with_name("app.tcss")
+    CSS_PATH = str(Path(ui_app.__file__).with_name("app.tcss"))
     ENABLE_COMMAND_PALETTE = False
     COMMANDS = set()
     # Only help; no quit key either: closing the tab ends the process.
     BINDINGS: ClassVar[list[BindingType]] = [
         b for b in SamverkanApp.BINDINGS if isinstance(b, Binding) and b.id == "help"
-    ]
+    ] + [Binding("ctrl+q", "nothing", show=False, priority=True, system=True)]
 
     def __init__(
         self, services: Services, meeting_id: str, observer: str, *, poll_seconds: float = 0.5
@@ -64,6 +64,9 @@ class BrowserObserverApp(SamverkanApp):
         return
 
     def action_quit(self) -> None:  # type: ignore[override]
+        return
+
+    def action_nothing(self) -> None:
         return
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:

@@ -31,7 +31,8 @@ from pathlib import Path
 
 from aiohttp import WSMsgType, web
 
-from samverkan.i18n import _
+from samverkan.i18n import _, ngettext
+from samverkan.serve import processes
 from samverkan.serve.files import static_file
 from samverkan.serve.page import observer_page, refusal_page, security_headers
 from samverkan.serve.processes import APP_ARGV, ObserverProcess
@@ -107,6 +108,7 @@ class ObserverServer:
         self.hosts: set[str] = set()
         self.origins: set[str] = set()
         self._watcher: asyncio.Task[None] | None = None
+        self._endings: set[asyncio.Future[None]] = set()
 
     # ------------------------------------------------------------ addresses
 
@@ -222,7 +224,7 @@ class ObserverServer:
             )
         key = secrets.token_urlsafe(32)
         self.state.sessions[_digest(key)] = ObserverSession(invitation.id, invitation.observer)
-        response = web.HTTPSeeOther("/")
+        response = web.Response(status=303, headers={"Location": "/"})
         # Lax, not Strict: a link opened from a chat or mail program is a cross-site
         # navigation, and the redirect after it must carry the cookie. The websocket
         # is protected by the Origin check.
@@ -265,9 +267,11 @@ class ObserverServer:
         connection = Connection(session, websocket)
         self.state.connections.append(connection)
         self.announce(
-            _("{name} connected ({count} observers connected)").format(
-                name=session.observer, count=len(self.state.connections)
-            )
+            ngettext(
+                "{name} connected ({count} observer connected)",
+                "{name} connected ({count} observers connected)",
+                len(self.state.connections),
+            ).format(name=session.observer, count=len(self.state.connections))
         )
 
         async def close() -> None:
@@ -292,20 +296,34 @@ class ObserverServer:
         except (ConnectionError, asyncio.CancelledError):
             pass
         finally:
-            await process.stop()
-            with contextlib.suppress(Exception):
-                await websocket.close()
-            self.state.connections.remove(connection)
-            self.announce(
-                _("{name} left ({count} observers connected)").format(
-                    name=session.observer, count=len(self.state.connections)
-                )
-            )
-            others = (c.session.invitation_id for c in self.state.connections)
-            if session.invitation_id not in set(others):
-                with contextlib.suppress(Exception):
-                    await asyncio.to_thread(self.invitations.mark_gone, session.invitation_id)
+            # aiohttp cancels this handler when the browser goes away; the clean-up
+            # runs in a task of its own so that the cancellation cannot cut it short.
+            ending = asyncio.ensure_future(self._end(connection))
+            self._endings.add(ending)
+            ending.add_done_callback(self._endings.discard)
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(ending)
         return websocket
+
+    async def _end(self, connection: Connection) -> None:
+        """Stop the observer's process, close the socket, tell who left."""
+        session = connection.session
+        if connection.process is not None:
+            await connection.process.stop()
+        with contextlib.suppress(Exception):
+            await connection.websocket.close()
+        self.state.connections.remove(connection)
+        self.announce(
+            ngettext(
+                "{name} left ({count} observer connected)",
+                "{name} left ({count} observers connected)",
+                len(self.state.connections),
+            ).format(name=session.observer, count=len(self.state.connections))
+        )
+        others = {c.session.invitation_id for c in self.state.connections}
+        if session.invitation_id not in others:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.invitations.mark_gone, session.invitation_id)
 
     async def _relay(self, websocket: web.WebSocketResponse, process: ObserverProcess) -> None:
         """The browser's keys and sizes to the app; nothing else is passed on."""
@@ -375,3 +393,5 @@ class ObserverServer:
         for connection in list(self.state.connections):
             with contextlib.suppress(Exception):
                 await connection.websocket.close()
+        if self._endings:
+            await asyncio.wait(set(self._endings), timeout=processes.STOP_SECONDS * 2)
