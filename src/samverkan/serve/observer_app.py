@@ -40,8 +40,10 @@ class BrowserObserverApp(SamverkanApp):
     COMMANDS = set()
     # Only help; no quit key either: closing the tab ends the process.
     BINDINGS: ClassVar[list[BindingType]] = [
-        b for b in SamverkanApp.BINDINGS if isinstance(b, Binding) and b.id == "help"
-    ] + [Binding("ctrl+q", "nothing", show=False, priority=True, system=True)]
+        *(b for b in SamverkanApp.BINDINGS if isinstance(b, Binding) and b.id == "help"),
+        # Hides and disarms SamverkanApp's quit key (Textual merges the bindings).
+        Binding("ctrl+q", "nothing", show=False, priority=True, system=True),
+    ]
 
     def __init__(
         self, services: Services, meeting_id: str, observer: str, *, poll_seconds: float = 0.5
