@@ -112,7 +112,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from samverkan.serve.server import ObserverServer
 
     if not 0 <= args.port <= 65535:
-        raise UserError(_("--port must be a number from 1 to 65535"))
+        raise UserError(_("--port must be a number from 0 (any free port) to 65535"))
     if args.max_observers < 1:
         raise UserError(_("--max-observers must be at least 1"))
     context = tls_context(args.cert, args.key)
