@@ -240,7 +240,8 @@ def _list(
         else:
             state = _("not yet used")
         invited = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{row.observer}\t{state}\t{_('invited {when}').format(when=invited)}")
+        when = _("invited {when}").format(when=invited)
+        print(f"{row.observer}\t{state}\t{when}")
     print(
         ngettext(
             "{count} observer connected now", "{count} observers connected now", connected

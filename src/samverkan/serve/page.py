@@ -40,13 +40,16 @@ def security_headers(websocket_url: str) -> dict[str, str]:
 
 def observer_page(*, title: str, observer: str, websocket_url: str, font_size: int = 16) -> str:
     lang = current_language()
-    heading = _("{observer} observes {title}").format(observer=observer, title=title)
+    heading = escape(_("{observer} observes {title}").format(observer=observer, title=title))
+    connecting = escape(_("Connecting…"))
+    ended = escape(_("The connection has ended."))
+    again = escape(_("Join again"))
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(heading)}</title>
+<title>{heading}</title>
 <link rel="stylesheet" href="/static/css/xterm.css">
 <link rel="stylesheet" href="/static/page.css">
 <script src="/static/page.js"></script>
@@ -54,11 +57,11 @@ def observer_page(*, title: str, observer: str, websocket_url: str, font_size: i
 </head>
 <body>
 <div class="dialog intro"><div class="box">
-{escape(heading)}<br>{escape(_("Connecting…"))}
+{heading}<br>{connecting}
 </div></div>
 <div class="dialog closed"><div class="box">
-{escape(_("The connection has ended."))}
-<br><button type="button" id="again">{escape(_("Join again"))}</button>
+{ended}
+<br><button type="button" id="again">{again}</button>
 </div></div>
 <div id="start"></div>
 <div id="terminal" class="textual-terminal"
