@@ -23,6 +23,9 @@ async def test_escape_never_leaves_the_meeting(
         screen = app.screen
         assert isinstance(screen, ObserveScreen) and screen.meeting is not None
         assert screen.observer == "Cecilia"
+        # The screen's own stylesheet is loaded (it was not when the screen was the
+        # app's plain default screen): the detail pane is six rows high.
+        assert screen.query_one("#observe-detail").outer_size.height == 6
         await pilot.press("w", "escape", "t", "escape", "f", "escape")  # input, tally, filter
         await pilot.press(*["escape"] * 6)
         await settle(app, pilot)

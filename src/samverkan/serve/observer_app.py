@@ -4,8 +4,8 @@
 (``python -m samverkan.serve.observer_app``), with the database, the meeting
 and the invited name in its environment, never on its command line or in the
 user's config. Unlike ``samverkan observe`` there is no home screen
-underneath: the observer screen *is* the app's default screen, so Esc has
-nothing to go back to. The command palette, screenshots, file deliveries and
+underneath: the observer screen is the base screen of the app's only mode,
+so Esc has nothing to go back to. The command palette, screenshots, file deliveries and
 opening URLs are switched off, so the only writes are the observer's own tags
 and observations.
 """
@@ -36,6 +36,7 @@ class BrowserObserverApp(SamverkanApp):
 
     # The app's stylesheet, found beside SamverkanApp's module, not this one.
     CSS_PATH = str(Path(ui_app.__file__).with_name("app.tcss"))
+    DEFAULT_MODE = "observe"
     ENABLE_COMMAND_PALETTE = False
     COMMANDS = set()
     # Only help; no quit key either: closing the tab ends the process.
@@ -51,8 +52,11 @@ class BrowserObserverApp(SamverkanApp):
         super().__init__(services, poll_seconds=poll_seconds)
         self.meeting_id = meeting_id
         self.observer = observer
+        # The observer screen is the base of the app's only mode (a mode's base screen
+        # gets its stylesheet loaded; a plain default screen would not).
+        self.add_mode("observe", self._observe_screen)
 
-    def get_default_screen(self) -> Screen[Any]:
+    def _observe_screen(self) -> Screen[Any]:
         from samverkan.ui.observe.screen import ObserveScreen
 
         return ObserveScreen(self.meeting_id, self.observer)

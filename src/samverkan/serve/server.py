@@ -87,7 +87,10 @@ class ObserverServer:
         title: str,
         invitations: InvitationService,
         max_connections: int = 10,
-        poll_seconds: float = 0.5,
+        # The browser adds a hop (websocket, xterm.js) to the observer screen's poll:
+        # a shorter poll keeps a facilitator's note within the 1 s budget. A poll's
+        # cost does not grow with the meeting.
+        poll_seconds: float = 0.25,
         watch_seconds: float = 2.0,
         seen_seconds: float = 5.0,
         announce: Callable[[str], None] = print,
