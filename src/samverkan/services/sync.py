@@ -295,7 +295,7 @@ class Sync:
             with self.there.read() as session:
                 payload = io.read_payload(session, meeting_id, incoming, mine.meeting)
             with self.here.write() as session:
-                done = io.apply_meeting(session, payload, settle=outgoing.notes)
+                done = io.apply_meeting(session, payload, settle=outgoing.changed_notes)
             traffic.received = Traffic.of_applied(done)
             self._clashes(ref, done, reported, report)
         if self.send:
@@ -303,7 +303,7 @@ class Sync:
                 # Read after the merge above: what this side made of it travels too.
                 payload = io.read_payload(session, meeting_id, outgoing, theirs.meeting)
             with self.there.write() as session:
-                done = io.apply_meeting(session, payload, settle=incoming.notes)
+                done = io.apply_meeting(session, payload, settle=incoming.changed_notes)
             traffic.sent = Traffic.of_applied(done)
             self._clashes(ref, done, reported, report)
         report.meetings.append(traffic)

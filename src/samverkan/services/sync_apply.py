@@ -380,6 +380,14 @@ def _merge_notes(session: Session, payload: Payload, settle: Sequence[str], done
         incoming = incoming_notes.get(note_id) or local_notes.get(note_id)
         if incoming is None or not (mine or theirs):
             continue
+        local_note = local_notes.get(note_id)
+        if local_note is None and not mine:
+            # New here: taken as written there, so both sides hold the very same rows.
+            note_inserts.append(incoming)
+            revision_inserts.extend(theirs)
+            done.notes_added += 1
+            done.revisions += len(theirs)
+            continue
         found = rules.clash(note_id, mine, theirs)
         union: dict[str, Row] = {r["id"]: r for r in theirs}
         union.update({r["id"]: r for r in mine})
@@ -394,8 +402,10 @@ def _merge_notes(session: Session, payload: Payload, settle: Sequence[str], done
         renumbered.extend(
             r for r in ordered if old_numbers.get(r["id"], r["revision"]) != r["revision"]
         )
-        local_note = local_notes.get(note_id)
-        base = incoming if local_note is None or rules.newer(incoming, local_note) else local_note
+        if local_note is None or (incoming is not local_note and rules.newer(incoming, local_note)):
+            base = incoming
+        else:
+            base = local_note
         note = rules.note_from(base, ordered)
         done.texts[note_id] = note["text"]
         if local_note is None:

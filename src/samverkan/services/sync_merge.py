@@ -46,7 +46,9 @@ def version(row: Row, stamp: str = "updated_at") -> tuple[Any, str]:
 
 def newer(incoming: Row, local: Row, stamp: str = "updated_at") -> bool:
     """Whether ``incoming`` wins over ``local`` (last change wins, content breaks ties)."""
-    return version(incoming, stamp) > version(local, stamp)
+    if incoming[stamp] != local[stamp]:
+        return bool(incoming[stamp] > local[stamp])
+    return sort_key(incoming) > sort_key(local)
 
 
 def by_content(incoming: Row, local: Row) -> bool:
