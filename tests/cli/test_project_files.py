@@ -284,7 +284,8 @@ def test_new_in_swedish(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert run(capsys, "--lang", "sv", "new", str(folder))[0] == 0
     text = (folder / "01-att-forsta-varandras-uppdrag.md").read_text("utf-8")
     assert "## Värdpresentation (40 min)" in text and "## Samtal (60 min)" in text
-    assert "lang: sv" in (folder / "project.md").read_text("utf-8")
+    project_md = (folder / "project.md").read_text("utf-8")
+    assert "lang: sv" in project_md and "minutes_observation: grupp" in project_md
     assert run(capsys, "check", str(folder))[0] == 0
 
 

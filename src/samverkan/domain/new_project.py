@@ -44,6 +44,7 @@ class NewProject:
     facilitator: str = ""
     observers: tuple[str, ...] = ()
     steering_group: tuple[str, ...] = ()
+    minutes_observation: str = "group"  # all, group or none
 
 
 def short_for(folder: Path) -> str:
@@ -79,6 +80,7 @@ def project_from(source: ProjectSpec, folder: Path) -> NewProject:
         facilitator=source.facilitator,
         observers=source.observers,
         steering_group=source.steering_group,
+        minutes_observation=str(source.minutes_observation),
     )
 
 
@@ -121,6 +123,9 @@ def _project_md(project: NewProject, texts: _Texts) -> str:
         observers=_flow(project.observers),
         steering_group=_flow(project.steering_group),
         organisations="\n".join(members),
+        minutes_observation=_OBSERVATION_WORDS[project.lang].get(
+            project.minutes_observation, project.minutes_observation
+        ),
     )
 
 
@@ -145,6 +150,11 @@ def _flow(items: tuple[str, ...]) -> str:
         + "]"
     )
 
+
+_OBSERVATION_WORDS = {
+    "sv": {"all": "allt", "group": "grupp", "none": "inget"},
+    "en": {"all": "all", "group": "group", "none": "none"},
+}
 
 _KIND_NAMES = {
     "sv": {
@@ -177,6 +187,9 @@ facilitator: $facilitator
 observers: $observers
 # Styrgruppen, som får rapporten efter årets möten.
 steering_group: $steering_group
+# Vad deltagarnas minnesanteckningar visar av observationen: grupp (koder och antal, utan
+# organisationer och utan observatörens egna anteckningar), allt, eller inget.
+minutes_observation: $minutes_observation
 # Medlemsorganisationerna, en post var:
 #   name:   organisationens namn
 #   short:  1-6 bokstäver eller siffror; @KA i en anteckning, host: KA i en dagordning
@@ -252,6 +265,9 @@ facilitator: $facilitator
 observers: $observers
 # The steering group, who get the report after the year's meetings.
 steering_group: $steering_group
+# What the participants' minutes show of the observation: group (codes and counts, without
+# organisations or the observer's own notes), all, or none.
+minutes_observation: $minutes_observation
 # The member organisations, one entry each:
 #   name:   the organisation's name
 #   short:  1-6 letters or digits; @MA in a note, host: MA in an agenda
