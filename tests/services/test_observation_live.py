@@ -10,6 +10,7 @@ import pytest
 
 from samverkan.domain.clock import ManualClock
 from samverkan.services import NoteDraft, Services, open_services
+from samverkan.services.observation_live import ChangeCursor, Changes
 from samverkan.services.observations import ObservationService
 
 
@@ -121,3 +122,66 @@ def test_the_shortcut_works_in_a_folder_with_uri_characters(
     assert watcher.changes_since(meeting_id, first.cursor).cursor is first.cursor
     watcher.close()
     services.close()
+
+
+def _poll_steps(services: Services, meeting_id: str, cursor: ChangeCursor) -> tuple[int, Changes]:
+    """SQLite virtual-machine steps of one poll's queries: deterministic, unlike a time."""
+    from samverkan.services.observation_live import current_phase, read_changes
+
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    with services.database.read() as session:
+        raw = session.connection().connection.driver_connection
+        raw.set_progress_handler(count, 1)
+        try:
+            phase = current_phase(session, meeting_id)
+            changes = read_changes(session, meeting_id, cursor, None, phase, cursor.status)
+        finally:
+            raw.set_progress_handler(None, 1)
+    return steps, changes
+
+
+def _bulk_notes(services: Services, meeting_id: str, count: int) -> None:
+    with services.database.write() as session:
+        raw = session.connection().connection.driver_connection
+        row = raw.execute("SELECT * FROM note WHERE meeting_id = ? LIMIT 1", (meeting_id,))
+        names = [d[0] for d in row.description]
+        template = dict(zip(names, row.fetchone(), strict=True))
+        rows = [{**template, "id": f"bulk-{meeting_id}-{n:05d}"} for n in range(count)]
+        columns = ", ".join(names)
+        marks = ", ".join(f":{name}" for name in names)
+        raw.executemany(f"INSERT INTO note ({columns}) VALUES ({marks})", rows)
+
+
+def test_a_poll_costs_what_changed_not_what_the_meeting_holds(
+    imported: Services, other: Services, clock: ManualClock
+) -> None:
+    """The same one new note costs a poll the same whether the meeting holds 2 or 2,002
+    notes (and a busy other meeting of the file costs it nothing once out of the overlap)."""
+    meeting_id = imported.projects.resolve_ref("grupp-1/1")
+    elsewhere = imported.projects.resolve_ref("grupp-1/2")
+    other.meetings.start(meeting_id)
+    other.meetings.start(elsewhere)
+    other.notes.add(meeting_id, NoteDraft("Först"))
+    other.notes.add(elsewhere, NoteDraft("Där"))
+    cursor = ObservationService(imported.database, imported.clock).changes_since(meeting_id, None)
+
+    def one_more(cursor: ChangeCursor, text: str) -> tuple[int, ChangeCursor]:
+        assert isinstance(other.clock, ManualClock)
+        other.clock.advance(60)  # what came before is out of the overlap
+        other.notes.add(meeting_id, NoteDraft(text))
+        steps, changes = _poll_steps(imported, meeting_id, cursor)
+        assert [n.text for n in changes.notes] == [text]
+        return steps, changes.cursor
+
+    small, after = one_more(cursor.cursor, "Liten")
+    _bulk_notes(other, meeting_id, 2000)
+    _bulk_notes(other, elsewhere, 2000)
+    after = _poll_steps(imported, meeting_id, after)[1].cursor
+    large, _after = one_more(after, "Stor")
+    assert large < small * 1.5, (small, large)

@@ -1,13 +1,14 @@
 """Following a meeting live: what changed since the last look, cheaply.
 
-An open observer screen asks twice a second. A dedicated read-only
+An open observer screen asks ten times a second. A dedicated read-only
 connection asks SQLite's ``PRAGMA data_version`` (which moves only when
-another connection commits) before any query runs, so an idle meeting costs
-one pragma. When something did change, new rows are found by rowid (exact,
-in commit order) and changed rows by ``updated_at`` with an overlap: a writer
-takes its timestamp before it waits for the write lock, so a row can commit
-after a newer one with an older time. Rows in the overlap already delivered
-are remembered in the cursor and skipped.
+another connection commits) before any query runs, so an idle file costs one
+pragma. When something did change, the read is incremental, so a poll costs
+what changed, never what the meeting holds: new rows are found by rowid
+(exact, in commit order) and changed rows through the ``updated_at`` indexes
+with an overlap: a writer takes its timestamp before it waits for the write
+lock, so a row can commit after a newer one with an older time. Rows in the
+overlap already delivered are remembered in the cursor and skipped.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import sqlite3
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, literal_column, or_, text
+from sqlalchemy import literal_column, text
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
@@ -43,6 +45,9 @@ class ChangeCursor:
     since: datetime | None  # highest ``updated_at`` seen on the meeting's notes and tags
     # Rows near ``since`` already delivered: id -> (updated_at, revision or active).
     recent: Mapping[str, tuple[datetime, int]]
+    # What the last read found; still true while ``data_version`` has not moved.
+    phase_id: str | None = None
+    status: MeetingStatus = MeetingStatus.PLANNED
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,23 @@ def current_phase(session: Session, meeting_id: str) -> str | None:
     ).first()
 
 
+# Incremental reads. Each poll touches only rows added (by rowid) or changed (by
+# ``updated_at``, indexed) since the cursor, then keeps the meeting's own: the
+# unary ``+`` stops SQLite from walking the meeting's index instead, which would
+# make every poll cost as much as the meeting is long.
+_NEW_NOTES = "SELECT id, updated_at, revision FROM note WHERE rowid > :rowid AND +meeting_id = :m"
+_CHANGED_NOTES = (
+    "SELECT id, updated_at, revision FROM note WHERE updated_at > :floor AND +meeting_id = :m"
+)
+_TAG_ROWS = (
+    "SELECT tag.id, tag.note_id, tag.code_id, code.slug, tag.observer, tag.active, tag.updated_at"
+    " FROM tag JOIN note ON note.id = tag.note_id JOIN code ON code.id = tag.code_id"
+    " WHERE {where} AND +note.meeting_id = :m"
+)
+_NEW_TAGS = _TAG_ROWS.format(where="tag.rowid > :rowid")
+_CHANGED_TAGS = _TAG_ROWS.format(where="tag.updated_at > :floor")
+
+
 def read_changes(
     session: Session,
     meeting_id: str,
@@ -110,49 +132,35 @@ def read_changes(
     connection = session.connection()
     note_rowid = connection.execute(text("SELECT max(rowid) FROM note")).scalar() or 0
     tag_rowid = connection.execute(text("SELECT max(rowid) FROM tag")).scalar() or 0
-    notes_q = core_select(_NOTE.c.id, _NOTE.c.updated_at, _NOTE.c.revision).where(
-        _NOTE.c.meeting_id == meeting_id
-    )
-    tags_q = (
-        core_select(
-            _TAG.c.id,
-            _TAG.c.note_id,
-            _TAG.c.code_id,
-            _CODE.c.slug,
-            _TAG.c.observer,
-            _TAG.c.active,
-            _TAG.c.updated_at,
-        )
-        .join(_NOTE, _NOTE.c.id == _TAG.c.note_id)
-        .join(_CODE, _CODE.c.id == _TAG.c.code_id)
-        .where(_NOTE.c.meeting_id == meeting_id)
-    )
-    if cursor is None:
-        # Everything, once; only the rows near the high-water mark are remembered.
-        since = _high_water(session, meeting_id)
-        floor = since - OVERLAP if since else None
-        new_notes = new_tags = literal_column("0") == 1
-        recent: Mapping[str, tuple[datetime, int]] = {}
-    else:
-        since, recent = cursor.since, cursor.recent
-        floor = since - OVERLAP if since else None
-        # New rows by rowid (exact, in commit order), changed rows by time (with the overlap).
-        new_notes = literal_column("note.rowid") > cursor.note_rowid
-        new_tags = literal_column("tag.rowid") > cursor.tag_rowid
-    if floor is not None:
-        notes_q = notes_q.where(or_(new_notes, _NOTE.c.updated_at > floor))
-        tags_q = tags_q.where(or_(new_tags, _TAG.c.updated_at > floor))
-    elif cursor is not None:
-        notes_q, tags_q = notes_q.where(new_notes), tags_q.where(new_tags)
+    # The file's high-water mark (two index lookups), not the meeting's: a meeting
+    # followed while another one is written must not rescan that one's growing past.
+    top = _high_water(connection)
+    recent: Mapping[str, tuple[datetime, int]] = {} if cursor is None else cursor.recent
+    note_rows: list[Any] = []
+    tag_rows: list[Any] = []
+    if cursor is not None:
+        # New rows by rowid (exact, in commit order) ...
+        where = {"m": meeting_id, "rowid": cursor.note_rowid}
+        note_rows += connection.execute(text(_NEW_NOTES), where)
+        where = {"m": meeting_id, "rowid": cursor.tag_rowid}
+        tag_rows += connection.execute(text(_NEW_TAGS), where)
+    since = cursor.since if cursor is not None else top
+    if since is not None:
+        # ... changed rows by time, with the overlap (only remembered on the first read).
+        where = {"m": meeting_id, "floor": _stamp(since - OVERLAP)}
+        note_rows += connection.execute(text(_CHANGED_NOTES), where)
+        tag_rows += connection.execute(text(_CHANGED_TAGS), where)
     seen: dict[str, tuple[datetime, int]] = {}
     changed: list[str] = []
-    for note_id, updated, revision in connection.execute(notes_q):
-        seen[note_id] = (updated, revision)
+    for note_id, updated, revision in note_rows:
+        seen[note_id] = (_when(updated), revision)
         if recent.get(note_id) != seen[note_id]:
             changed.append(note_id)
     tags: list[tuple[str, TagView, bool]] = []
-    for tid, note_id, code_id, slug, observer, active, updated in connection.execute(tags_q):
-        seen[tid] = (updated, int(active))
+    for tid, note_id, code_id, slug, observer, active, updated in tag_rows:
+        if tid in seen:
+            continue  # both new and recently changed: once is enough
+        seen[tid] = (_when(updated), int(active))
         if recent.get(tid) != seen[tid]:
             tags.append((note_id, TagView(code_id, slug, observer), bool(active)))
             changed.append(note_id)
@@ -161,27 +169,32 @@ def read_changes(
         tags = []
     else:
         notes, removed = _load(session, list(dict.fromkeys(changed)))
-    stamps = [version[0] for version in seen.values()] + ([since] if since else [])
+    stamps = [stamp for stamp in (top, since) if stamp is not None]
     top = max(stamps) if stamps else None
     # Keep only what can still come back through the overlap window.
     merged = {**recent, **seen}
     keep = {k: v for k, v in merged.items() if top is None or v[0] > top - OVERLAP}
-    new_cursor = ChangeCursor(version, note_rowid, tag_rowid, top, keep)
+    new_cursor = ChangeCursor(version, note_rowid, tag_rowid, top, keep, phase, status)
     return Changes(tuple(notes), tuple(removed), tuple(tags), phase, status, new_cursor)
 
 
-def _high_water(session: Session, meeting_id: str) -> datetime | None:
-    connection = session.connection()
-    notes = connection.execute(
-        core_select(func.max(_NOTE.c.updated_at)).where(_NOTE.c.meeting_id == meeting_id)
-    ).scalar()
-    tags = connection.execute(
-        core_select(func.max(_TAG.c.updated_at))
-        .join(_NOTE, _NOTE.c.id == _TAG.c.note_id)
-        .where(_NOTE.c.meeting_id == meeting_id)
-    ).scalar()
-    stamps = [stamp for stamp in (notes, tags) if stamp is not None]
-    return max(stamps) if stamps else None
+def _high_water(connection: Any) -> datetime | None:
+    stamps = [
+        connection.execute(text(f"SELECT max(updated_at) FROM {table}")).scalar()
+        for table in ("note", "tag")
+    ]
+    found = [_when(stamp) for stamp in stamps if stamp is not None]
+    return max(found) if found else None
+
+
+def _stamp(when: datetime) -> str:
+    """A time as :class:`~samverkan.store.types.UTCDateTime` stores it, for SQL text."""
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _when(stored: str | datetime) -> datetime:
+    parsed = stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 _NOTE_COLUMNS = (

@@ -192,14 +192,23 @@ class ObservationService:
     # ------------------------------------------------------------ following live
 
     def changes_since(self, meeting_id: str, cursor: ChangeCursor | None) -> Changes:
-        """What changed on the meeting since ``cursor``; everything if it is None."""
+        """What changed on the meeting since ``cursor``; everything if it is None.
+
+        While no other connection has committed, this is one pragma and no query.
+        """
         version = self._version.read()
+        if cursor is not None and version is not None and version == cursor.data_version:
+            return Changes((), (), (), cursor.phase_id, cursor.status, cursor)
         with self._db.read() as session:
             meeting = session.get(t.Meeting, meeting_id)
             if meeting is None:
                 raise UserError(_("the meeting no longer exists in this database"))
             status = MeetingStatus(meeting.status)
             phase = current_phase(session, meeting_id)
-            if cursor is not None and version is not None and version == cursor.data_version:
-                return Changes((), (), (), phase, status, cursor)
             return read_changes(session, meeting_id, cursor, version, phase, status)
+
+    def unchanged(self, cursor: ChangeCursor) -> bool:
+        """True when nothing was committed since ``cursor``: a few microseconds, no query,
+        so a screen can ask this on its own thread as often as it likes."""
+        version = self._version.read()
+        return version is not None and version == cursor.data_version

@@ -161,6 +161,8 @@ class Note(SQLModel, table=True):
         Index("ix_note_meeting_created", "meeting_id", "created_at"),
         # Covers the note counts per meeting (home screen, `list`).
         Index("ix_note_meeting_deleted", "meeting_id", "deleted"),
+        # What changed lately, for a screen following the meeting live.
+        Index("ix_note_updated", "updated_at"),
     )
 
     id: str = Field(primary_key=True)
@@ -212,6 +214,7 @@ class Tag(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("note_id", "code_id", "observer"),
         Index("ix_tag_code", "code_id"),
+        Index("ix_tag_updated", "updated_at"),
     )
 
     id: str = Field(primary_key=True)

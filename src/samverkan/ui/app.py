@@ -49,7 +49,7 @@ class SamverkanApp(App[None]):
         clock: Callable[[], datetime] = system_clock,
         *,
         path: Path | None = None,
-        poll_seconds: float = 0.5,
+        poll_seconds: float = 0.1,
     ) -> None:
         """``services`` may be a function that opens them: then the first screen is
         painted before SQLAlchemy is imported, and ``path`` says which file to list."""
@@ -147,6 +147,6 @@ class SamverkanApp(App[None]):
 
 
 def make_app(
-    services: Services, clock: Callable[[], datetime] = system_clock, *, poll_seconds: float = 0.5
+    services: Services, clock: Callable[[], datetime] = system_clock, *, poll_seconds: float = 0.1
 ) -> SamverkanApp:
     return SamverkanApp(services, clock, poll_seconds=poll_seconds)

@@ -11,7 +11,6 @@ Workers do I/O and hand their result to the UI thread; handlers paint.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -145,13 +144,14 @@ class ObserveBase(SamverkanScreen):
         self.meeting = meeting
         self._cursor = changes.cursor
         self.loaded(changes)
-        # Thousands of notes now live as long as the screen: a full collection
-        # that walks them all stops every thread for ~0.1 s while notes arrive.
-        # Frozen objects are still freed by reference counting when let go.
-        gc.freeze()
 
     def _tick(self) -> None:
-        if self._cursor is not None and not self._polling:
+        # Asking whether anything was committed is a pragma: no worker for an idle file.
+        if (
+            self._cursor is not None
+            and not self._polling
+            and not self.observations.unchanged(self._cursor)
+        ):
             self._polling = True
             self.poll(self._cursor)
 
