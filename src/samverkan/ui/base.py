@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events, on
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from samverkan.ui.app import SamverkanApp
 
 
@@ -18,3 +21,51 @@ class SamverkanScreen(Screen[None]):
 
         assert isinstance(self.app, SamverkanApp)
         return self.app
+
+    @on(events.Unmount)
+    def _release_render_caches(self) -> None:
+        release_render_caches()
+        # After the screen's widgets have closed: drop the app's watchers of them.
+        self.app.call_later(forget_closed_watchers, self.app)
+
+
+def release_render_caches() -> None:
+    """Let a closed screen's widgets go.
+
+    Textual 8.2 memoises ``StylesCache.get_inner_outer`` with ``lru_cache`` on
+    the instance, so the 1,024 most recent widgets' style caches (and every
+    line they rendered) outlive their screens: about 3 MB for each meeting
+    opened and closed until the cache is full. The cache only saves a colour
+    sum; emptying it when a screen goes costs nothing measurable.
+    """
+    try:
+        from textual._styles_cache import StylesCache
+
+        StylesCache.get_inner_outer.cache_clear()
+    except (ImportError, AttributeError):  # a Textual without the memo: nothing to do
+        pass
+
+
+def forget_closed_watchers(app: App[object]) -> None:
+    """Let closed widgets go that watch a widget still open.
+
+    Textual drops a closed widget's watcher only when the watched value
+    changes: until then a ``Header`` keeps itself alive through the app's
+    title, and every ``FooterKey`` a footer ever composed (the footer below
+    recomposes whenever a screen comes or goes) through the footer's
+    ``compact``. Pruning those lists here keeps a day of meetings flat.
+    """
+    nodes: list[object] = [app]
+    for screen in app.screen_stack:
+        nodes.append(screen)
+        nodes.extend(screen.walk_children())
+    for node in nodes:
+        watchers = getattr(node, "__watchers", None)
+        if not isinstance(watchers, dict):
+            continue
+        for entries in watchers.values():
+            entries[:] = [
+                (watcher, callback)
+                for watcher, callback in entries
+                if not (getattr(watcher, "_closing", False) or getattr(watcher, "_closed", False))
+            ]

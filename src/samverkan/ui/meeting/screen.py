@@ -10,7 +10,6 @@ fails, so typing never waits for the disk and nothing typed is lost.
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable
 
 from rich.text import Text
@@ -230,9 +229,6 @@ class MeetingScreen(MeetingComposer):
         stream.set_notes(notes)
         self._apply_filter()
         self._refresh_all()
-        # Thousands of loaded notes need no collecting: moving them out of the
-        # collector's sight spares the typing the 100 ms pauses of full collections.
-        gc.freeze()
 
     # Keys that steer a running meeting are hidden while it is closed.
     _RUNNING_ONLY = frozenset(
