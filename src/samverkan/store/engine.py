@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from samverkan.domain.errors import UserError
 from samverkan.i18n import _
+from samverkan.store.checkpoint import Checkpointer
 from samverkan.store.turns import Busy, WriteTurns
 
 BUSY_TIMEOUT_MS = 10_000
@@ -61,6 +62,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, busy_timeout_ms: int) -> N
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA wal_autocheckpoint = 0")  # see store/checkpoint.py
     cursor.close()
 
 
@@ -96,6 +98,7 @@ class Database:
         self._writer = engine.execution_options(**{_IMMEDIATE: True})
         self._nowait: Engine | None = None
         self.turns = WriteTurns(path)
+        self.checkpoints = Checkpointer(path)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -117,6 +120,7 @@ class Database:
             else:
                 session = stack.enter_context(self._nowait_session())
             yield session
+        self.checkpoints.committed()
 
     @contextmanager
     def _nowait_session(self) -> Iterator[Session]:
@@ -135,6 +139,7 @@ class Database:
                 yield session
 
     def dispose(self) -> None:
+        self.checkpoints.close()
         self.engine.dispose()
         if self._nowait is not None:
             self._nowait.dispose()
