@@ -1,4 +1,8 @@
-"""Measure samverkan against the performance budgets of DESIGN.md.
+"""Component timings of samverkan on the reference database.
+
+The budgets of DESIGN.md, measured as the user feels them, are
+``python -m bench.budgets``; these are the parts behind them (service calls,
+reads, commands) and exit 1 when a figure with a budget is over it.
 
     python -m bench.run [--db PATH] [--quick] [--only NAME ...] [--list] [--strict]
 
@@ -323,13 +327,15 @@ def note_insert(ctx: Context) -> list[Figure]:
     r50, r99 = _ms(int(percentile(raw, 50))), _ms(int(percentile(raw, 99)))
     return [
         Figure("service p50", s50, "ms", None, f"Services.notes.add, {count}x into {where}"),
-        Figure("service p99", s99, "ms", 5.0, "synchronous=FULL, as the app opens the file"),
+        # Back-to-back adds are the warm path, not the app's Enter between keystrokes:
+        # component figures only; the budget is bench.budgets' "enter".
+        Figure("service p99", s99, "ms", None, "synchronous=FULL, as the app opens the file"),
         Figure("service max", _ms(max(service)), "ms", None),
         Figure("raw sqlite3 p50", r50, "ms", None, "note + revision, BEGIN IMMEDIATE … COMMIT"),
         Figure("raw sqlite3 p99", r99, "ms", None, "WAL, synchronous=FULL, on a copy"),
         Figure("raw sqlite3 max", _ms(max(raw)), "ms", None, "interleaved with the service"),
-        Figure("service/raw p50", s50 / r50, "x", 4.0),
-        Figure("service/raw p99", s99 / r99, "x", 4.0),
+        Figure("service/raw p50", s50 / r50, "x", None),
+        Figure("service/raw p99", s99 / r99, "x", None),
     ]
 
 
@@ -467,7 +473,7 @@ def visibility(ctx: Context) -> list[Figure]:
             "visible p99",
             _ms(int(percentile(latencies, 99))),
             "ms",
-            1000.0,
+            None,  # a raw probe, not the observer screen: bench.budgets' "visible" is the budget
             f"{trials} trials from add() called to seen; other process polls every 10 ms",
         ),
         Figure("visible max", _ms(max(latencies)), "ms", None, "the UI's poll interval adds"),
@@ -597,7 +603,7 @@ def write_results(ctx: Context, results: dict[str, dict[str, Any]], target: Path
 # Benchmarks of later screens and commands live in their own modules and
 # register themselves on ``bench.run`` (the importable module, which is not
 # ``__main__`` under ``python -m bench.run``).
-EXTENSIONS = ("bench.minutes_bench", "bench.analysis_bench", "bench.observe_bench")
+EXTENSIONS = ("bench.minutes_bench", "bench.analysis_bench")
 
 
 def _load_extensions() -> None:
@@ -621,7 +627,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=list(REGISTRY), metavar="NAME")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     parser.add_argument("--rebuild", action="store_true", help="build the reference db anew")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when over a budget")
+    parser.add_argument("--strict", action="store_true", help="(the default now) exit 1 when over")
     args = parser.parse_args(argv)
     if args.list:
         for name, function in REGISTRY.items():
@@ -637,7 +643,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nreference: {db} ({info['file_bytes'] / 1e6:.0f} MB); results: {target}")
     failed = any("error" in r for r in results.values())
     over = any(f.ok is False for r in results.values() for f in r.get("figures", []))
-    return 1 if failed or (args.strict and over) else 0
+    return 1 if failed or over else 0
 
 
 if __name__ == "__main__":

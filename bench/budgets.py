@@ -1,0 +1,823 @@
+"""DESIGN.md's budgets, each measured as the user feels it, beside its baseline.
+
+    python -m bench.budgets [--db PATH] [--quick] [--only NAME ...] [--json PATH]
+
+Without ``--db`` the reference database is built into ``bench/out/`` when
+missing (``--quick``: a small one, in a second or two). Each figure prints its
+samples' percentiles, its baseline's from the same run, the ratio, the budget,
+the verdict and the load average; the exit status is 1 when any budget is
+missed. ``--quick`` (what CI runs) takes fewer samples and checks only the
+ratios; it stays well under a minute.
+
+The figures, and how each is taken:
+
+``enter``
+    Enter → note committed, in the running app (the real meeting screen,
+    headless): characters are posted as key events at a typist's pace, then
+    Enter; the time runs from posting Enter to the commit returning. Baseline:
+    the same note and revision rows through bare ``sqlite3`` on the same file,
+    one between every two notes.
+``enter_observers``
+    the same while three observer processes tag notes of the meeting.
+``key_frame``
+    key posted → the frame that shows it, encoded for the terminal (the
+    app's own ``render_segments``), typing in the 5,000-note meeting with all
+    phases shown. Baseline: the same in a meeting without notes, in
+    alternating blocks on the same app.
+``visible``
+    a note committed by another process → shown on the real observer screen
+    (its stream holds it and a frame was encoded after). Baseline: a bare
+    ``sqlite3`` reader polling as fast as it can, seeing the same commits.
+``poll_cost``
+    one observer poll that finds one new note, in the 5,000-note meeting and
+    in a 100-note meeting, interleaved: the ratio must stay near 1.
+``open``
+    push the meeting screen of the 5,000 (and, when present, 20,000) note
+    meeting → its notes shown; baseline: a meeting without notes, alternating.
+``export`` / ``report``
+    the whole command as a process, against ``samverkan --version``,
+    alternating; the report's peak memory from the kernel (``wait4``).
+``startup``
+    start → home screen showing the projects, in a pseudo-terminal, against a
+    hello-world Textual app with a Footer, alternating.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import random
+import select
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import reference_db
+from bench.harness import Figure, report
+
+OUT = Path(__file__).resolve().parent / "out"
+QUICK_SIZE = reference_db.Size(projects=2, meetings=6, notes=6000, tags=6000, observers=2)
+NAMES = (
+    "enter",
+    "enter_observers",
+    "key_frame",
+    "visible",
+    "poll_cost",
+    "open",
+    "export",
+    "report",
+    "startup",
+)
+QUICK = ("enter", "poll_cost", "startup")
+
+
+class Run:
+    def __init__(self, db: Path, info: dict[str, Any], quick: bool) -> None:
+        self.db = db
+        self.info = info
+        self.quick = quick
+        OUT.mkdir(parents=True, exist_ok=True)
+        self.scratch_dir = Path(tempfile.mkdtemp(prefix="budgets-", dir=OUT))
+
+    def n(self, full: int, quick: int) -> int:
+        return quick if self.quick else full
+
+    def scratch(self, name: str) -> Path:
+        """A fresh copy of the reference database to write to."""
+        target = self.scratch_dir / f"{name}.db"
+        source = sqlite3.connect(self.db)
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+            source.close()
+        return target
+
+    def close(self) -> None:
+        shutil.rmtree(self.scratch_dir, ignore_errors=True)
+
+
+def _ms(seconds: list[float]) -> list[float]:
+    return [s * 1000 for s in seconds]
+
+
+# ------------------------------------------------------------------ the running app
+
+
+def _running_meeting(db: Path, ref: str) -> str:
+    from samverkan.services import open_services
+
+    services = open_services(db)
+    try:
+        mid = services.projects.resolve_ref(ref)
+        if services.projects.meeting(mid).summary.status == "closed":
+            services.meetings.reopen(mid)
+        services.meetings.start(mid)
+        return mid
+    finally:
+        services.close()
+
+
+def _empty_meeting(db: Path, info: dict[str, Any]) -> str:
+    """A meeting of the reference database without notes (a planned one), started."""
+    sizes = info["meeting_sizes"]
+    return _running_meeting(db, min(sizes, key=lambda ref: sizes[ref]))
+
+
+async def _open(app: Any, screen: Any) -> float:
+    """Push ``screen`` and wait (without forcing frames) until its notes are shown."""
+    from samverkan.ui.widgets.note_stream import NoteStream
+
+    began = time.perf_counter()
+    app.push_screen(screen)
+    while True:
+        await asyncio.sleep(0.001)
+        if getattr(screen, "meeting", None) is not None and screen.is_current:
+            stream = screen.query(NoteStream)
+            if stream and stream.first().size.height:
+                return time.perf_counter() - began
+
+
+class FrameTap:
+    """Encodes every frame the app would send to a terminal and notes when."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.frames: list[tuple[float, str]] = []
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            original(screen, renderable)
+            if renderable is None:
+                return
+            from textual._compositor import CompositorUpdate
+
+            if isinstance(renderable, CompositorUpdate):
+                data = renderable.render_segments(app.console)
+            else:
+                data = app.console._render_buffer(app.console.render(renderable))
+            self.frames.append((time.perf_counter(), data))
+
+        app._display = display
+
+    async def wait_for(self, after: float, text: str, timeout: float = 5.0) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            for at, data in self.frames:
+                if at >= after and text in data:
+                    return at
+            await asyncio.sleep(0)
+        raise TimeoutError(f"no frame with {text!r}")
+
+
+async def _type(app: Any, text: str, pace: float) -> None:
+    from textual import events
+
+    for char in text:
+        app.post_message(events.Key("space" if char == " " else char, char))
+        await asyncio.sleep(pace)
+
+
+OBSERVER = textwrap.dedent(
+    """
+    import random, sys, time
+    from pathlib import Path
+    from samverkan.services import open_services
+    services = open_services(Path(sys.argv[1]))
+    meeting = sys.argv[2]
+    codes = [c.id for c in services.projects.meeting(meeting).codes]
+    notes = [n.id for n in services.notes.notes(meeting)][-300:]
+    rng = random.Random(sys.argv[3])
+    print("ready", flush=True)
+    while True:
+        services.tags.set(rng.choice(notes), rng.choice(codes), sys.argv[3], rng.random() < 0.7)
+        time.sleep(rng.uniform(0.1, 0.5))
+    """
+)
+
+
+async def _enter_samples(db: Path, ref: str, count: int, observers: int) -> tuple[list, list]:
+    from bench.run import RawInserter
+    from samverkan.services import open_services
+    from samverkan.ui.app import make_app
+    from samverkan.ui.meeting.screen import MeetingScreen
+
+    mid = _running_meeting(db, ref)
+    services = open_services(db)
+    app = make_app(services)
+    raw = RawInserter(db, mid)
+    committed: list[float] = []
+    add = services.notes.add
+
+    def timed_add(*args: Any, **kwargs: Any) -> Any:
+        note = add(*args, **kwargs)
+        committed.append(time.perf_counter())
+        return note
+
+    services.notes.add = timed_add  # type: ignore[method-assign]
+    tagging = [
+        subprocess.Popen(
+            [sys.executable, "-c", OBSERVER, str(db), mid, f"observer-{n}"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(observers)
+    ]
+    ours: list[float] = []
+    base: list[float] = []
+    try:
+        for child in tagging:
+            assert child.stdout is not None
+            child.stdout.readline()
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = MeetingScreen(mid)
+            await _open(app, screen)
+            await pilot.pause()
+            from textual import events
+
+            writes = screen.writes
+            for index in range(count + 10):
+                await _type(app, f"n{index} ", 0.005)
+                await asyncio.sleep(0.01)
+                committed.clear()
+                began = time.perf_counter()
+                app.post_message(events.Key("enter", "\r"))
+                while not committed:
+                    await asyncio.sleep(0)
+                if index >= 10:  # the first few warm the caches
+                    ours.append(committed[0] - began)
+                while not writes.idle():
+                    await asyncio.sleep(0.001)
+                await asyncio.sleep(0.01)
+                began = time.perf_counter()
+                raw()
+                if index >= 10:
+                    base.append(time.perf_counter() - began)
+    finally:
+        for child in tagging:
+            child.kill()
+            child.wait()
+        raw.close()
+        services.close()
+    return _ms(ours), _ms(base)
+
+
+def bench_enter(run: Run) -> list[Figure]:
+    db = run.scratch("enter")
+    ours, base = asyncio.run(_enter_samples(db, run.info["meeting_5000"], run.n(1000, 200), 0))
+    return [
+        Figure(
+            "enter",
+            "Enter → note committed (synchronous=FULL), in the running app",
+            "ms",
+            ours,
+            base,
+            "the same rows through bare sqlite3, between the notes",
+            limit=5,
+            ratio_limit=4,
+            ratio_statistic="median",
+        )
+    ]
+
+
+def bench_enter_observers(run: Run) -> list[Figure]:
+    db = run.scratch("enter-observers")
+    ours, base = asyncio.run(_enter_samples(db, run.info["meeting_5000"], run.n(1000, 200), 3))
+    return [
+        Figure(
+            "enter_observers",
+            "Enter → note committed in the running app, three observer processes tagging",
+            "ms",
+            ours,
+            base,
+            "bare sqlite3 insert in the same conditions",
+            limit=10,
+        )
+    ]
+
+
+async def _key_frames(db: Path, big_ref: str, empty: str, count: int) -> tuple[list, list]:
+    from textual import events
+
+    from samverkan.services import open_services
+    from samverkan.ui.app import make_app
+    from samverkan.ui.meeting.screen import MeetingScreen
+
+    big = _running_meeting(db, big_ref)
+    services = open_services(db)
+    app = make_app(services)
+    ours: list[float] = []
+    base: list[float] = []
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    async with app.run_test(size=(120, 40)) as pilot:
+        tap = FrameTap(app)
+        large = MeetingScreen(big)
+        await _open(app, large)
+        if not large.all_phases:
+            large.action_toggle_phases()  # the whole meeting in the stream
+        small = MeetingScreen(empty)
+        await _open(app, small)
+        app.pop_screen()
+        await pilot.pause(0.2)
+        block = 50
+        done = 0
+        while done < count:
+            for target, screen in ((ours, large), (base, small)):
+                if screen is small:
+                    app.push_screen(small)
+                await pilot.pause(0.2)
+                for index in range(block):
+                    char = letters[index % len(letters)]
+                    began = time.perf_counter()
+                    app.post_message(events.Key(char, char))
+                    shown = await tap.wait_for(began, char)
+                    target.append(shown - began)
+                    tap.frames.clear()
+                    await asyncio.sleep(0.02)  # a typist's pace
+                    if index % 20 == 19:
+                        app.post_message(events.Key("ctrl+u", None))  # keep the line short
+                        await asyncio.sleep(0.05)
+                if screen is small:
+                    app.pop_screen()
+            done += block
+    services.close()
+    return _ms(ours), _ms(base)
+
+
+def bench_key_frame(run: Run) -> list[Figure]:
+    db = run.scratch("key-frame")
+    empty = _empty_meeting(db, run.info)
+    ours, base = asyncio.run(_key_frames(db, run.info["meeting_5000"], empty, run.n(1000, 200)))
+    return [
+        Figure(
+            "key_frame",
+            "key → frame encoded for the terminal with the key in it, 5,000-note meeting",
+            "ms",
+            ours,
+            base,
+            "the same keys in a meeting without notes, alternating blocks",
+            limit=33,
+        )
+    ]
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from samverkan.services import NoteDraft, open_services
+    services = open_services(Path(sys.argv[1]))
+    print("ready", flush=True)
+    for line in sys.stdin:
+        note = services.notes.add(sys.argv[2], NoteDraft(line.strip()))
+        print(note.id, time.monotonic(), flush=True)
+    """
+)
+
+
+async def _visible(db: Path, ref: str, count: int) -> tuple[list, list]:
+    from samverkan.services import open_services
+    from samverkan.ui.app import make_app
+    from samverkan.ui.observe.screen import ObserveScreen
+
+    mid = _running_meeting(db, ref)
+    services = open_services(db)
+    app = make_app(services)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db), mid],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdin is not None and writer.stdout is not None
+    writer.stdout.readline()
+    raw_seen: dict[str, float] = {}
+    stop = threading.Event()
+
+    def probe() -> None:
+        connection = sqlite3.connect(db, check_same_thread=False)
+        last = connection.execute("SELECT max(rowid) FROM note").fetchone()[0] or 0
+        while not stop.is_set():
+            for rowid, note_id in connection.execute(
+                "SELECT rowid, id FROM note WHERE rowid > ?", (last,)
+            ).fetchall():
+                raw_seen.setdefault(note_id, time.monotonic())
+                last = max(last, rowid)
+            time.sleep(0.001)
+        connection.close()
+
+    thread = threading.Thread(target=probe, daemon=True)
+    ours: list[float] = []
+    base: list[float] = []
+    rng = random.Random(3)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            tap = FrameTap(app)
+            screen = ObserveScreen(mid, "Bench")
+            await _open(app, screen)
+            await pilot.pause(0.3)
+            thread.start()
+            for index in range(count):
+                await asyncio.sleep(rng.uniform(0.0, 0.1))  # anywhere in the poll cycle
+                text = f"synlig-{index}-{rng.randrange(10**6)}"
+                writer.stdin.write(text + "\n")
+                writer.stdin.flush()
+                line = await asyncio.to_thread(writer.stdout.readline)
+                note_id, at = line.split()
+                committed = float(at)
+                deadline = time.monotonic() + 10
+                while note_id not in screen.notes and time.monotonic() < deadline:
+                    await asyncio.sleep(0.001)
+                # The screen holds it; the user sees it with the next frame.
+                held = time.perf_counter()
+                while not any(at >= held for at, _ in tap.frames):
+                    await asyncio.sleep(0.001)
+                shown = time.monotonic()
+                tap.frames.clear()
+                ours.append(shown - committed)
+                while note_id not in raw_seen:
+                    await asyncio.sleep(0.001)
+                base.append(raw_seen[note_id] - committed)
+    finally:
+        stop.set()
+        writer.stdin.close()
+        writer.wait(timeout=30)
+        services.close()
+    return _ms(ours), _ms(base)
+
+
+def bench_visible(run: Run) -> list[Figure]:
+    db = run.scratch("visible")
+    ours, base = asyncio.run(_visible(db, run.info["meeting_5000"], run.n(1000, 100)))
+    return [
+        Figure(
+            "visible",
+            "note committed in another process → on the observer screen (5,000-note meeting)",
+            "ms",
+            ours,
+            base,
+            "bare sqlite3 reader polling every millisecond, same commits",
+            limit=300,
+        )
+    ]
+
+
+def bench_poll_cost(run: Run) -> list[Figure]:
+    from bench.run import RawInserter
+    from samverkan.services import open_services
+    from samverkan.services.observations import ObservationService
+
+    db = run.scratch("poll-cost")
+    sizes = {ref: n for ref, n in run.info["meeting_sizes"].items() if n > 0}
+    big_ref = max(sizes, key=lambda ref: sizes[ref])
+    small_ref = min(sizes, key=lambda ref: sizes[ref])
+    big = _running_meeting(db, big_ref)
+    small = _running_meeting(db, small_ref)
+    services = open_services(db)
+    watchers = {mid: ObservationService(services.database, services.clock) for mid in (big, small)}
+    cursors = {mid: watchers[mid].changes_since(mid, None).cursor for mid in (big, small)}
+    inserters = {mid: RawInserter(db, mid) for mid in (big, small)}
+    times: dict[str, list[float]] = {big: [], small: []}
+    try:
+        for _ in range(run.n(1000, 300)):
+            for mid in (big, small):
+                inserters[mid]()
+                began = time.perf_counter()
+                changes = watchers[mid].changes_since(mid, cursors[mid])
+                times[mid].append(time.perf_counter() - began)
+                assert len(changes.notes) == 1
+                cursors[mid] = changes.cursor
+    finally:
+        for inserter in inserters.values():
+            inserter.close()
+        for watcher in watchers.values():
+            watcher.close()
+        services.close()
+    return [
+        Figure(
+            "poll_cost",
+            f"one observer poll finding one new note, {big_ref} ({sizes[big_ref]:,} notes)",
+            "ms",
+            _ms(times[big]),
+            _ms(times[small]),
+            f"the same in {small_ref} ({sizes[small_ref]:,} notes), interleaved",
+            ratio_limit=1.5,
+            statistic="median",
+        )
+    ]
+
+
+async def _opens(db: Path, ref: str, empty: str, count: int) -> tuple[list, list]:
+    from samverkan.services import open_services
+    from samverkan.ui.app import make_app
+    from samverkan.ui.meeting.screen import MeetingScreen
+
+    mid = _running_meeting(db, ref)
+    services = open_services(db)
+    app = make_app(services)
+    ours: list[float] = []
+    base: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(count):
+            for target, meeting in ((ours, mid), (base, empty)):
+                target.append(await _open(app, MeetingScreen(meeting)))
+                app.pop_screen()
+                await pilot.pause(0.05)
+    services.close()
+    return ours, base
+
+
+def _twenty_thousand(db: Path, info: dict[str, Any]) -> str:
+    """The reference's biggest meeting (10,000 notes), doubled in place: its ref."""
+    ref = info["big_meeting"]
+    connection = sqlite3.connect(db)
+    try:
+        mid = info["big_meeting_id"]
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(note)")]
+        chosen = ", ".join("id || '-2'" if c == "id" else c for c in columns)
+        with connection:
+            connection.execute(
+                f"INSERT INTO note ({', '.join(columns)}) SELECT {chosen} FROM note "
+                "WHERE meeting_id = ? AND id NOT LIKE '%-2'",
+                (mid,),
+            )
+        count = connection.execute(
+            "SELECT count(*) FROM note WHERE meeting_id = ?", (mid,)
+        ).fetchone()[0]
+        assert count >= 20_000, count
+    finally:
+        connection.close()
+    return str(ref)
+
+
+def bench_open(run: Run) -> list[Figure]:
+    db = run.scratch("open")
+    empty = _empty_meeting(db, run.info)
+    figures = []
+    sizes = [("meeting_5000", 5000)]
+    if not run.quick:
+        run.info["meeting_20000"] = _twenty_thousand(db, run.info)
+        sizes.append(("meeting_20000", 20000))
+    for key, notes in sizes:
+        ours, base = asyncio.run(_opens(db, run.info[key], empty, run.n(20, 5)))
+        figures.append(
+            Figure(
+                f"open_{notes}",
+                f"open a meeting of {notes:,} notes: screen pushed → notes shown",
+                "s",
+                ours,
+                base,
+                "a meeting without notes, alternating",
+                limit=0.5,
+            )
+        )
+    return figures
+
+
+def _command(args: list[str]) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one whole command."""
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "samverkan", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _pid, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - began
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"samverkan {' '.join(args)} failed: {child.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def _commands(args: list[str], count: int) -> tuple[list[float], list[float], list[float]]:
+    ours, base, memory = [], [], []
+    _command(args)  # the file cache, warm
+    for _ in range(count):
+        seconds, peak = _command(args)
+        ours.append(seconds)
+        memory.append(peak)
+        base.append(_command(["--version"])[0])
+    return ours, base, memory
+
+
+def bench_export(run: Run) -> list[Figure]:
+    ref = run.info["big_meeting"]
+    notes = run.info["big_meeting_notes"]
+    out = run.scratch_dir / "minutes.md"
+    ours, base, _memory = _commands(
+        ["--db", str(run.db), "export", ref, "-o", str(out), "--force"], run.n(10, 5)
+    )
+    return [
+        Figure(
+            "export",
+            f"samverkan export of a {notes:,}-note meeting, whole command",
+            "s",
+            ours,
+            base,
+            "samverkan --version, alternating",
+            limit=1.0,
+        )
+    ]
+
+
+def bench_report(run: Run) -> list[Figure]:
+    figures = []
+    for key, limit, memory_limit in (("report_100", 2.0, None), ("report_500", 5.0, 300.0)):
+        path = run.info.get(f"{key}_db")
+        if not path:
+            continue
+        ref = run.info[f"{key}_project"]
+        meetings = int(key.split("_")[1])
+        ours, base, memory = _commands(["--db", path, "report", ref], run.n(5, 3))
+        figures.append(
+            Figure(
+                key,
+                f"samverkan report over {meetings} meetings, whole command",
+                "s",
+                ours,
+                base,
+                "samverkan --version, alternating",
+                limit=limit,
+            )
+        )
+        if memory_limit:
+            figures.append(
+                Figure(
+                    f"{key}_memory",
+                    f"peak RSS of samverkan report over {meetings} meetings",
+                    "MB",
+                    memory,
+                    limit=memory_limit,
+                )
+            )
+    return figures
+
+
+# ------------------------------------------------------------------ start-up in a terminal
+
+HELLO = textwrap.dedent(
+    """
+    from textual.app import App
+    from textual.widgets import Footer, Static
+
+    class Hello(App):
+        BINDINGS = [("q", "quit", "Quit")]
+
+        def compose(self):
+            yield Static("Hello, World!")
+            yield Footer()
+
+    Hello().run()
+    """
+)
+
+
+def _in_terminal(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
+    """Seconds from spawning ``argv`` in a pseudo-terminal to ``marker`` on its screen."""
+    began = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: becomes the program
+        os.execvpe(argv[0], argv, env)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    seen = b""
+    try:
+        deadline = began + 30
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen = (seen + chunk)[-200_000:]
+                if marker in seen:
+                    return time.perf_counter() - began
+        raise RuntimeError(f"{argv} never showed {marker!r}")
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def bench_startup(run: Run) -> list[Figure]:
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("TEXTUAL", None)
+    first_project = run.info["first_project_word"].encode()
+    ours_argv = [sys.executable, "-m", "samverkan", "--db", str(run.db)]
+    hello_argv = [sys.executable, "-c", HELLO]
+    ours: list[float] = []
+    base: list[float] = []
+    _in_terminal(ours_argv, first_project, env)  # the file cache, warm
+    _in_terminal(hello_argv, b"Hello", env)
+    for _ in range(run.n(15, 5)):
+        ours.append(_in_terminal(ours_argv, first_project, env))
+        base.append(_in_terminal(hello_argv, b"Hello", env))
+    return [
+        Figure(
+            "startup",
+            "start → home screen showing the projects, in a pseudo-terminal",
+            "s",
+            ours,
+            base,
+            "hello-world Textual app with a Footer, alternating",
+            ratio_limit=1.5,
+            statistic="median",
+        )
+    ]
+
+
+BENCHMARKS: dict[str, Callable[[Run], list[Figure]]] = {
+    "enter": bench_enter,
+    "enter_observers": bench_enter_observers,
+    "key_frame": bench_key_frame,
+    "visible": bench_visible,
+    "poll_cost": bench_poll_cost,
+    "open": bench_open,
+    "export": bench_export,
+    "report": bench_report,
+    "startup": bench_startup,
+}
+
+
+def reference(db: Path | None, quick: bool) -> tuple[Path, dict[str, Any]]:
+    from samverkan.store.migrations import HEAD
+
+    if db is not None:
+        return db, _facts(db, reference_db.load_info(db))
+    path = OUT / ("quick.db" if quick else "reference.db")
+    try:
+        info = reference_db.load_info(path)
+        fresh = info.get("schema") == HEAD and info.get("generator") == reference_db.GENERATOR
+    except (OSError, ValueError):
+        fresh = False
+    if not fresh or not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        info = reference_db.build(path, QUICK_SIZE if quick else None)
+    return path, _facts(path, info)
+
+
+def _facts(db: Path, info: dict[str, Any]) -> dict[str, Any]:
+    """What the benchmarks need beyond the generator's sidecar."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(
+            "SELECT p.short, m.number, count(n.id) FROM meeting m JOIN project p "
+            "ON p.id = m.project_id LEFT JOIN note n ON n.meeting_id = m.id GROUP BY m.id"
+        ).fetchall()
+        info["meeting_sizes"] = {f"{short}/{number}": notes for short, number, notes in rows}
+        names = [row[0] for row in connection.execute("SELECT name FROM project")]
+        # A word the home screen's project list shows and nothing else on it does.
+        info["first_project_word"] = next(
+            (w for n in names for w in n.split() if len(w) > 5 and w.isascii()), "samverkan"
+        )
+    finally:
+        connection.close()
+    info.setdefault("meeting_5000", max(info["meeting_sizes"], key=info["meeting_sizes"].get))
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.budgets", description=__doc__)
+    parser.add_argument("--db", type=Path, help="a reference database (default: build one)")
+    parser.add_argument("--quick", action="store_true", help="CI: fewer samples, ratios only")
+    parser.add_argument("--only", nargs="+", choices=NAMES, metavar="NAME")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    names = args.only or (QUICK if args.quick else NAMES)
+    db, info = reference(args.db, args.quick)
+    run = Run(db, info, args.quick)
+    print(f"reference: {db} · load average {os.getloadavg()}", flush=True)
+    figures: list[Figure] = []
+    try:
+        for name in names:
+            began = time.perf_counter()
+            found = BENCHMARKS[name](run)
+            for figure in found:
+                print("\n".join(figure.lines(quick=args.quick)), flush=True)
+            print(f"    ({name}: {time.perf_counter() - began:.1f} s)\n", flush=True)
+            figures.extend(found)
+    finally:
+        run.close()
+    print("-" * 72)
+    return report(figures, quick=args.quick, json_path=args.json)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
