@@ -117,6 +117,24 @@ def shown(peer: str) -> str:
     return peer
 
 
+def without_password(peer: str) -> str:
+    """The URL to remember in the settings: libpq's ~/.pgpass holds the password."""
+    from urllib.parse import urlsplit
+
+    if "://" not in peer:
+        return peer
+    parts = urlsplit(peer)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        netloc = f"{userinfo.split(':', 1)[0]}@{host}"
+    query = "&".join(
+        item for item in parts.query.split("&") if item and not item.lower().startswith("password=")
+    )
+    # Put together by hand: urlunsplit drops the "//" of an empty host (a local socket).
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
+
+
 @contextmanager
 def _here(args: argparse.Namespace) -> Iterator[Database]:
     from samverkan.cli import open_cli_services
@@ -165,7 +183,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         )
     with _here(args) as here:
         if args.peer and not args.dry_run:
-            _remember_peer(shown(peer))
+            _remember_peer(without_password(peer))
         if peer_path(peer).resolve() == here.path:
             raise UserError(_("that is this very database; sync with another one"))
         if args.dry_run and "://" not in peer and not peer_path(peer).exists():

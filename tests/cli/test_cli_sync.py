@@ -199,3 +199,12 @@ def test_sync_dying_between_meetings_then_rerun_converges(
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert dump(laptop) == dump(team)
+
+
+def test_a_password_in_the_url_is_never_remembered() -> None:
+    from samverkan.cli_sync import without_password
+
+    url = "postgresql://anna:hemligt@db.example.org/team?sslmode=require&password=hemligt"
+    assert without_password(url) == "postgresql://anna@db.example.org/team?sslmode=require"
+    assert without_password("postgresql:///team") == "postgresql:///team"
+    assert without_password("/home/anna/team.db") == "/home/anna/team.db"
