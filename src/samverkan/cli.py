@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = sub.add_parser("backup", help=_("write a consistent copy of the database"))
     backup.add_argument("-o", "--output", type=Path, metavar="FILE")
+    backup.add_argument("--force", action="store_true", help=_("overwrite an existing FILE"))
     for module in _command_modules():
         _COMMANDS.update(module.add_commands(sub))
     return parser
@@ -142,11 +143,20 @@ def open_cli_services(args: argparse.Namespace, path: Path | None = None) -> Ser
     from samverkan.services import open_services
 
     chosen = path or locations.database_path(args.db)
-    if not chosen.exists() and (args.command or "") not in _CREATES_DATABASE:
+    creates = (args.command or "") in _CREATES_DATABASE
+    if not chosen.exists() and not creates:
         raise UserError(
             _(
                 "there is no database at {path}; import a project first "
                 "(samverkan import FOLDER) or choose another with --db PATH"
+            ).format(path=chosen)
+        )
+    if not creates and chosen.is_file() and chosen.stat().st_size == 0:
+        # An empty file is not a database yet; a reading command must not make it one.
+        raise UserError(
+            _(
+                "{path} is an empty file, not a samverkan database; import a project into "
+                "it first (samverkan import FOLDER) or choose another with --db PATH"
             ).format(path=chosen)
         )
     return open_services(chosen)
@@ -217,7 +227,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
             locations.backups_dir() / f"samverkan-{datetime.now():%Y%m%d-%H%M%S}.db"
         )
         try:
-            written = services.backup(target)
+            written = services.backup(target, force=args.force)
         except OSError as exc:
             raise UserError(
                 _(

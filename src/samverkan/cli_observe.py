@@ -113,6 +113,9 @@ def _export(args: argparse.Namespace) -> int:
 
     observer = " ".join((args.observer or "").split()) or _remembered_name() or None
     path: Path = args.output
+    from samverkan.cli_output import refuse_database
+
+    refuse_database(path)
     if path.is_dir():
         raise UserError(
             _("{path} is a folder; name the file to write with -o FILE").format(path=path)
@@ -158,10 +161,12 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from samverkan.domain.observation_file import loads
+    from samverkan.domain.observation_file import MAX_FILE_BYTES, loads, too_large
 
     path: Path = args.file
     try:
+        if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+            raise too_large()
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(_("{path} does not exist").format(path=path)) from None

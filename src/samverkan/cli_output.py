@@ -21,8 +21,29 @@ def check_target(path: Path | None, *, force: bool) -> None:
         return
     if path.is_dir():
         raise UserError(_("{path} is a folder; give a file name").format(path=path))
+    refuse_database(path)
     if path.exists() and not force:
         raise UserError(_exists(path))
+
+
+def refuse_database(path: Path) -> None:
+    """A document never goes over a database (samverkan's or any other), even with --force."""
+    from samverkan.store.inspection import SQLITE_MAGIC
+
+    candidates = [path]
+    for suffix in ("-wal", "-shm", "-journal", ".lock"):
+        if path.name.endswith(suffix):
+            candidates.append(path.with_name(path.name[: -len(suffix)]))
+    for candidate in candidates:
+        try:
+            with candidate.open("rb") as handle:
+                head = handle.read(len(SQLITE_MAGIC))
+        except OSError:
+            continue
+        if head == SQLITE_MAGIC:
+            raise UserError(
+                _("{path} is a database; choose another file with -o FILE").format(path=path)
+            )
 
 
 def _exists(path: Path) -> str:
@@ -35,6 +56,7 @@ def to_file(path: Path, text: str, *, force: bool) -> None:
     """Write ``text`` to ``path`` atomically; an existing file only with ``force``."""
     from samverkan.fileio import write_atomically
 
+    refuse_database(path)
     try:
         write_atomically(path, text, overwrite=force)
     except FileExistsError as exc:

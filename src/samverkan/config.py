@@ -6,7 +6,6 @@ the problem is reported once; it is rewritten atomically when a setting changes.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -39,8 +38,10 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     import tomli_w
 
+    from samverkan.fileio import write_atomically
+    from samverkan.store.files import private_folder
+
     path = path or locations.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(tomli_w.dumps(asdict(settings)), encoding="utf-8")
-    os.replace(partial, path)
+    private_folder(path.parent)
+    # Private (0600) and whole or not at all: the observer's name is personal data.
+    write_atomically(path, tomli_w.dumps(asdict(settings)))

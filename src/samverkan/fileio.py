@@ -28,14 +28,14 @@ def write_atomically(path: Path, text: str, *, overwrite: bool = True) -> None:
     (a hard link, where the file system has them), not before, so a file
     another program creates meanwhile is not lost either. Any other failure
     raises the :class:`OSError` it met. A file replaced keeps its permissions;
-    a new one gets the usual ones (0666 less the umask).
+    a new one is private to the user (0600): minutes and exports name people.
     """
     folder = path.parent
     temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     data = text.encode("utf-8")
     try:
         # O_EXCL: never write through a file or link someone else put there.
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
         try:
             view = memoryview(data)
             while view:

@@ -1,10 +1,18 @@
 """The facilitator, two observers and an exporter on one file, in four processes, at full speed.
 
-Each process is a small Python program that waits for a common start time,
-works as fast as it can for a few seconds, records what it wrote and every
-error it met, and prints that as JSON. Afterwards every row must be in the
-database exactly once, in the state its writer last gave it, and no process
-may have seen an error (in particular no "database is locked").
+Each process is a small Python program that says when it is ready (imports
+done, database open), waits for a common "go", then works as fast as it can
+for a few seconds *and* until it has done at least ``MIN_OPS`` operations,
+records what it wrote and every error it met, and prints that as JSON.
+Afterwards every row must be in the database exactly once, in the state its
+writer last gave it, no process may have seen an error (in particular no
+"database is locked"), and each must have had its ``MIN_OPS`` turns.
+
+On a loaded machine (the suite on 2 cores beside other work) a process may
+take longer to import than a fixed start time allowed; the handshake waits
+for all four, and the floor of operations asks the question the test is
+about (does every writer get its turns while the others write at full speed?)
+instead of "did it run within three seconds".
 """
 
 from __future__ import annotations
@@ -13,7 +21,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +29,8 @@ import pytest
 from samverkan.services import Services
 
 SECONDS = 3.0
+MIN_OPS = 25  # every process must get at least this many turns
+LIMIT = 90.0  # seconds: a process still short of MIN_OPS by then has been starved
 
 COMMON = """
 import json, random, sys, time
@@ -29,18 +38,24 @@ from pathlib import Path
 from samverkan.domain.model import NoteKind
 from samverkan.services import NoteDraft, open_services
 from samverkan.services.observations import ObservationService
-path, meeting_id, start, seconds, name = sys.argv[1:6]
+path, meeting_id, seconds, min_ops, limit, name = sys.argv[1:7]
 services = open_services(Path(path), author=name)
 errors, done = [], 0
-time.sleep(max(0.0, float(start) - time.time()))
-end = float(start) + float(seconds)
+print("ready", flush=True)
+sys.stdin.readline()  # "go": every process is ready
+start = time.time()
+end, give_up, min_ops = start + float(seconds), start + float(limit), int(min_ops)
+
+def working():
+    now = time.time()
+    return now < give_up and (now < end or done < min_ops)
 """
 
 FACILITATOR = (
     COMMON
     + """
 created, edits = [], 0
-while time.time() < end:
+while working():
     try:
         created.append(services.notes.add(meeting_id, NoteDraft(f"anteckning {done}")).id)
         if done % 5 == 4:
@@ -60,7 +75,7 @@ observations = ObservationService(services.database, services.clock)
 codes = [c.id for c in services.projects.meeting(meeting_id).codes]
 rng = random.Random(name)
 cursor, known, state, mine = None, [], {}, []
-while time.time() < end:
+while working():
     try:
         changes = observations.changes_since(meeting_id, cursor)
         cursor = changes.cursor
@@ -88,7 +103,7 @@ EXPORTER = (
     COMMON
     + """
 observations = ObservationService(services.database, services.clock)
-while time.time() < end:
+while working():
     try:
         observations.export_observations(meeting_id, None)
         services.projects.list_projects()
@@ -101,25 +116,34 @@ print(json.dumps({"errors": errors, "done": done}))
 
 
 def run_together(db: Path, meeting_id: str) -> dict[str, dict[str, Any]]:
-    start = time.time() + 3.0  # every process has imported everything by then
     programs = {
         "facilitator": FACILITATOR,
         "Cecilia": OBSERVER,
         "Anders": OBSERVER,
         "exporter": EXPORTER,
     }
+    arguments = [str(db), meeting_id, str(SECONDS), str(MIN_OPS), str(LIMIT)]
     processes = {
         name: subprocess.Popen(
-            [sys.executable, "-c", code, str(db), meeting_id, str(start), str(SECONDS), name],
+            [sys.executable, "-c", code, *arguments, name],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for name, code in programs.items()
     }
+    for name, process in processes.items():
+        assert process.stdout is not None
+        ready = process.stdout.readline()
+        assert ready.strip() == "ready", f"{name} did not start: {process.stderr}"
+    for process in processes.values():
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
     results: dict[str, dict[str, Any]] = {}
     for name, process in processes.items():
-        out, err = process.communicate(timeout=120)
+        out, err = process.communicate(timeout=LIMIT + 60)
         assert process.returncode == 0, f"{name} crashed: {err}"
         results[name] = json.loads(out)
     return results
@@ -136,9 +160,9 @@ def test_every_row_exactly_once_and_no_process_sees_an_error(
     print({name: result["done"] for name, result in results.items()})
     for name, result in results.items():
         assert result["errors"] == [], f"{name}: {result['errors'][:3]}"
-        # SQLite's busy handler polls, so a writer at full speed starves the others
-        # (see the report on store/engine.py); they must still get through, not fail.
-        assert result["done"] > 0, f"{name} never ran"
+        # A writer at full speed must not starve the others (WriteTurns queues them
+        # in the kernel): each gets its turns, however loaded the machine.
+        assert result["done"] >= MIN_OPS, f"{name} got only {result['done']} turns"
 
     expected_notes = set(results["facilitator"]["created"])
     for observer in ("Cecilia", "Anders"):

@@ -12,8 +12,16 @@ def problem_sentence(exc: BaseException) -> str:
 
     if isinstance(exc, UserError):
         return str(exc)
-    text = str(exc)
+    # SQLAlchemy wraps the driver's error with its class, the SQL and a link: the
+    # driver's own words are the useful part.
+    original = getattr(exc, "orig", None)
+    text = str(original if isinstance(original, BaseException) else exc)
     lowered = text.lower()
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return _(
+            "the database file is damaged ({reason}); restore a backup or choose another "
+            "file with --db PATH"
+        ).format(reason=text.splitlines()[0][:120])
     if "locked" in lowered or "busy" in lowered:
         return _("the database is busy: another program is writing to it; try again in a moment")
     if "disk is full" in lowered or "no space" in lowered:

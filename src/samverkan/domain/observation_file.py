@@ -13,6 +13,7 @@ is touched.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,34 @@ from samverkan.i18n import _
 
 FORMAT = "samverkan-observations"
 SCHEMA_VERSION = 1
+
+# Limits on a file to import, far above a real meeting's (a few hundred notes),
+# so a damaged or hostile file is refused in one sentence instead of filling
+# memory or the stack. Each is named in its refusal.
+MAX_FILE_BYTES = 50_000_000
+MAX_DEPTH = 3  # the object, its lists of notes and tags, one note or tag
+MAX_NOTES = 100_000
+MAX_TAGS = 500_000
+MAX_TEXT_CHARS = 20_000
+
+_KEYS = {
+    "": {"format", "schema_version", "exported_at", "observer", "meeting", "notes", "tags"},
+    "meeting": {"project", "number", "id", "title"},
+    "note": {
+        "id",
+        "text",
+        "kind",
+        "organisation",
+        "phase",
+        "author",
+        "created_at",
+        "updated_at",
+        "offset",
+        "revision",
+        "deleted",
+    },
+    "tag": {"note_id", "code_slug", "observer", "active", "created_at", "updated_at"},
+}
 
 T = TypeVar("T")
 
@@ -136,8 +165,13 @@ class _Damaged(Exception):
 
 def loads(text: str) -> ObservationFile:
     """Parse the file's text; :class:`UserError` with one sentence if it is not usable."""
+    if len(text) > MAX_FILE_BYTES:
+        raise too_large()
+    _refuse_deep_nesting(text)
     try:
         raw = json.loads(text)
+    except RecursionError:  # pragma: no cover - _refuse_deep_nesting comes first
+        raise _too_deep() from None
     except ValueError as exc:
         raise UserError(
             _("the observation file is damaged (not JSON: {reason}); export it again").format(
@@ -145,6 +179,42 @@ def loads(text: str) -> ObservationFile:
             )
         ) from exc
     return from_json(raw)
+
+
+def too_large() -> UserError:
+    return UserError(
+        _(
+            "the observation file is larger than samverkan imports ({limit} MB); "
+            "nothing was imported"
+        ).format(limit=MAX_FILE_BYTES // 1_000_000)
+    )
+
+
+def _too_deep() -> UserError:
+    return UserError(
+        _(
+            "the observation file is nested more than {depth} levels deep, which no "
+            "samverkan file is; nothing was imported"
+        ).format(depth=MAX_DEPTH)
+    )
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    """Measure the nesting before parsing: deep JSON would exhaust the parser's stack."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        match token.group()[0]:
+            case "[" | "{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep()
+            case "]" | "}":
+                depth -= 1
 
 
 def from_json(raw: object) -> ObservationFile:
@@ -175,10 +245,27 @@ def from_json(raw: object) -> ObservationFile:
         ) from None
 
 
+def _known_keys(raw: dict[str, Any], kind: str, where: str) -> None:
+    unknown = sorted(str(key) for key in raw if key not in _KEYS[kind])
+    if unknown:
+        raise _Damaged(
+            where or _("the file"), _("has an unknown key “{key}”").format(key=unknown[0])
+        )
+
+
 def _parse(raw: dict[str, Any]) -> ObservationFile:
+    _known_keys(raw, "", "")
     meeting = _field(raw, "meeting", "", dict)
+    _known_keys(meeting, "meeting", "meeting")
     notes = _field(raw, "notes", "", list)
     tags = _field(raw, "tags", "", list)
+    if len(notes) > MAX_NOTES or len(tags) > MAX_TAGS:
+        raise _Damaged(
+            "notes" if len(notes) > MAX_NOTES else "tags",
+            _("hold more than {notes} notes or {tags} tags, the most samverkan imports").format(
+                notes=MAX_NOTES, tags=MAX_TAGS
+            ),
+        )
     observer = _optional(raw, "observer", "", str)
     parsed_notes = tuple(_note(item, f"notes[{i}]") for i, item in enumerate(notes))
     parsed_tags = tuple(_tag(item, f"tags[{i}]") for i, item in enumerate(tags))
@@ -201,6 +288,15 @@ def _parse(raw: dict[str, Any]) -> ObservationFile:
 def _note(item: object, where: str) -> FileNote:
     if not isinstance(item, dict):
         raise _Damaged(where, _("is not an object"))
+    _known_keys(item, "note", where)
+    text = item.get("text")
+    if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
+        raise _Damaged(
+            f"{where}.text",
+            _("is longer than {limit} characters, the most a note may hold").format(
+                limit=MAX_TEXT_CHARS
+            ),
+        )
     kind = _text(item, "kind", where)
     if kind not in {str(k) for k in NoteKind}:
         raise _Damaged(f"{where}.kind", _("is not a kind of note"))
@@ -227,6 +323,7 @@ def _note(item: object, where: str) -> FileNote:
 def _tag(item: object, where: str) -> FileTag:
     if not isinstance(item, dict):
         raise _Damaged(where, _("is not an object"))
+    _known_keys(item, "tag", where)
     return FileTag(
         note_id=_uuid(item, "note_id", where),
         code_slug=_text(item, "code_slug", where),

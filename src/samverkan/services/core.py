@@ -49,8 +49,9 @@ class Services:
     def path(self) -> Path:
         return self.database.path
 
-    def backup(self, target: Path) -> Path:
-        return backup_to(self.database, target)
+    def backup(self, target: Path, *, force: bool = True) -> Path:
+        """A consistent copy; never over the database, over another file only with ``force``."""
+        return backup_to(self.database, target, force=force)
 
     def close(self) -> None:
         self.database.dispose()

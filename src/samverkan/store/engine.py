@@ -24,6 +24,7 @@ from sqlmodel import Session
 from samverkan.domain.errors import UserError
 from samverkan.i18n import _
 from samverkan.store.checkpoint import Checkpointer
+from samverkan.store.files import FileIdentity
 from samverkan.store.turns import Busy, WriteTurns
 
 BUSY_TIMEOUT_MS = 10_000
@@ -99,6 +100,8 @@ class Database:
         self._nowait: Engine | None = None
         self.turns = WriteTurns(path)
         self.checkpoints = Checkpointer(path)
+        # Asked before every write: a deleted or replaced file is noticed, not written into.
+        self.identity = FileIdentity(path)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -114,6 +117,7 @@ class Database:
                 stack.enter_context(self.turns.turn(wait=wait))
             except Busy as exc:
                 raise DatabaseBusy(self.path) from exc
+            self.identity.check()
             if wait:
                 session = stack.enter_context(Session(self._writer, expire_on_commit=False))
                 stack.enter_context(session.begin())

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import urllib.parse
 from pathlib import Path
 
 from samverkan.domain.errors import UserError
 from samverkan.i18n import _
+from samverkan.store.files import private_folder
 from samverkan.store.migrations import SCRIPT_LOCATION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -27,9 +29,35 @@ def _way_out() -> str:
     return _("choose another file with --db PATH or SAMVERKAN_DB")
 
 
+def _read_only_uri(path: Path) -> str:
+    """A URI that reads ``path`` without creating anything beside it.
+
+    Reading a WAL-mode file, even with ``mode=ro``, creates its -wal and -shm;
+    a file we go on to refuse must be left as it was. With no -wal beside it no
+    one has it open, and nothing is waiting in a log, so it can be read as
+    immutable, which touches nothing.
+    """
+    with path.open("rb") as handle:
+        header = handle.read(20)
+    wal_mode = len(header) == 20 and header[18:20] == b"\x02\x02"
+    quoted = urllib.parse.quote(str(path))
+    if wal_mode and not Path(f"{path}-wal").exists():
+        return f"file:{quoted}?immutable=1"
+    return f"file:{quoted}?mode=ro"
+
+
+def _busy(path: Path) -> StoreError:
+    return StoreError(
+        _(
+            "{path} is busy: another program is writing to it or upgrading it; "
+            "try again in a moment"
+        ).format(path=path)
+    )
+
+
 def _inspect(path: Path) -> tuple[set[str], str | None]:
     """Tables and alembic revision of an existing file, read without writing."""
-    uri = f"file:{path}?mode=ro"
+    uri = _read_only_uri(path)
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=10)
         try:
@@ -44,12 +72,20 @@ def _inspect(path: Path) -> tuple[set[str], str | None]:
             return tables, revision
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise _busy(path) from exc
+        raise _damaged(path, exc) from exc
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            _("{path} is damaged or not a database ({reason}); {way_out}").format(
-                path=path, reason=exc, way_out=_way_out()
-            )
-        ) from exc
+        raise _damaged(path, exc) from exc
+
+
+def _damaged(path: Path, exc: BaseException) -> StoreError:
+    return StoreError(
+        _("{path} is damaged or not a database ({reason}); {way_out}").format(
+            path=path, reason=exc, way_out=_way_out()
+        )
+    )
 
 
 def _check_location(path: Path) -> None:
@@ -62,7 +98,7 @@ def _check_location(path: Path) -> None:
     folder = path.parent
     if not path.exists():
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
         except OSError as exc:
             raise StoreError(
                 _("cannot create the folder {folder} ({reason}); {way_out}").format(

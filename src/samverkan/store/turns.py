@@ -13,6 +13,7 @@ Where ``fcntl`` does not exist (Windows) only SQLite's own locking applies.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -41,7 +42,7 @@ class WriteTurns:
             return None
         if self._fd is None:
             try:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError:
                 return None  # an unwritable folder: SQLite's locking still holds
         return self._fd
@@ -92,10 +93,14 @@ def _blocking_flock(fd: int, timeout: float) -> bool:
 
     def wait_for_it() -> None:
         assert fcntl is not None
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            return  # the descriptor was closed while waiting (the database was closed)
         with decided:
             if state["abandoned"]:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                with contextlib.suppress(OSError):
+                    fcntl.flock(fd, fcntl.LOCK_UN)
                 return
             state["granted"] = True
         granted.set()
