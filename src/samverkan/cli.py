@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn, Protocol, cast
 
 from samverkan import __version__, locations
 from samverkan.domain.errors import UserError
-from samverkan.i18n import _, resolve_language, set_language
+from samverkan.i18n import _, ngettext, resolve_language, set_language
 
 if TYPE_CHECKING:
     from samverkan.services import Services
@@ -279,18 +279,46 @@ def _run_tui(args: argparse.Namespace, path: Path | None) -> int:
     try:
         app.run()
     finally:
-        finish_app(app)
-    return EXIT_OK
+        status = finish_app(app)
+    return status
 
 
-def finish_app(app: SamverkanApp) -> None:
-    """After the screen is gone: write what is still queued, then close the database."""
-    if app.finish_writes() > 0:
+def finish_app(app: SamverkanApp) -> int:
+    """After the screen is gone: write what is still queued, then close the database.
+
+    Notes that could not be written are in the recovery file (offered at the next
+    start), or, if even that could not be written, printed here: never lost, and
+    never an exit status of 0.
+    """
+    kept, unsaved = app.finish_writes()
+    app.close_services()
+    if unsaved:
         print(
-            _("samverkan: some notes could not be written before closing; see the last error"),
+            ngettext(
+                "samverkan: {n} note could be written neither to the database nor to a "
+                "recovery file; here it is, copy it:",
+                "samverkan: {n} notes could be written neither to the database nor to a "
+                "recovery file; here they are, copy them:",
+                len(unsaved),
+            ).format(n=len(unsaved)),
             file=sys.stderr,
         )
-    app.close_services()
+        for text in unsaved:
+            print(text, file=sys.stderr)
+        return EXIT_INPUT
+    if kept:
+        print(
+            ngettext(
+                "samverkan: {n} note could not be written to the database; it is kept in "
+                "{path} and samverkan offers to import it when it next starts",
+                "samverkan: {n} notes could not be written to the database; they are kept "
+                "in {path} and samverkan offers to import them when it next starts",
+                len(kept),
+            ).format(n=len(kept), path=app.recovery_file()),
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    return EXIT_OK
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

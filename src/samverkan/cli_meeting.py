@@ -32,5 +32,5 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         app.run()
     finally:
-        finish_app(app)
-    return 0
+        status = finish_app(app)
+    return status

@@ -149,12 +149,12 @@ async def test_edit_delete_and_undo(app: SamverkanApp, imported: Services) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         mid = await open_running_meeting(pilot, imported, "grupp-1/3")
         await type_note(pilot, "Första versionen")
-        await pilot.press("up", "e")
+        await pilot.press("up", "enter")
         assert app.screen.query_one("#note-input", Input).value == "Första versionen"
         await type_note(pilot, "Andra versionen")
         note = imported.notes.notes(mid)[0]
         assert note.text == "Andra versionen" and note.revision == 2
-        await pilot.press("up", "d")
+        await pilot.press("up", "delete")
         await settle(pilot)
         assert imported.notes.notes(mid) == []
         await pilot.press("ctrl+z")
@@ -184,24 +184,57 @@ async def test_close_makes_read_only_and_reopen(app: SamverkanApp, imported: Ser
         assert imported.projects.meeting(mid).summary.status == MeetingStatus.RUNNING
 
 
-async def test_a_failed_write_keeps_the_text(
+async def test_a_failing_disk_keeps_the_note_waiting_and_the_line_free(
     app: SamverkanApp, imported: Services, monkeypatch: object
 ) -> None:
+    """An I/O error is not the end of a note: it waits, visibly, kept in the recovery
+    file, and the line is free for the next note; nothing is merged."""
     import pytest
+    from textual.widgets import Static
+
+    from samverkan.services.recovery import read_records
 
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_running_meeting(pilot, imported, "grupp-1/3")
+    async with app.run_test(size=(100, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
         screen = app.screen
         assert isinstance(screen, MeetingScreen) and screen.writes is not None
-        monkeypatch.setattr(screen.writes, "RETRY_DELAY", 0.0)
+        monkeypatch.setattr(screen.writes, "FIRST_DELAY", 0.01)
+        monkeypatch.setattr(screen.writes, "MAX_DELAY", 0.05)
+        real_add = imported.notes.add
+        failing = {"on": True}
 
-        def broken(*_args: object, **_kwargs: object) -> None:
-            raise OSError("disk I/O error")
+        def flaky(*args: object, **kwargs: object) -> object:
+            if failing["on"]:
+                raise OSError("disk I/O error")
+            return real_add(*args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(imported.notes, "add", broken)
-        await type_note(pilot, "Det här får inte försvinna")
-        assert screen.query_one("#note-input", Input).value == "Det här får inte försvinna"
+        monkeypatch.setattr(imported.notes, "add", flaky)
+        note_input = screen.query_one("#note-input", Input)
+        for text in ("Det här får inte försvinna", "Inte det här heller"):
+            note_input.value = text
+            await pilot.press("enter")
+            await pilot.pause()
+            assert note_input.value == ""  # the line is free, nothing merged into it
+        await pilot.press("n", "y")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "2 notes waiting" in str(screen.query_one("#write-status", Static).render()):
+                break
+        assert "2 notes waiting for the database" in str(
+            screen.query_one("#write-status", Static).render()
+        )
+        kept = read_records(app.recovery_file())
+        assert [r["note"]["text"] for r in kept] == [
+            "Det här får inte försvinna",
+            "Inte det här heller",
+        ]
+        assert note_input.value == "ny"
+        failing["on"] = False
+        await settle(pilot)
+        assert not app.recovery_file().exists()
+    texts = [n.text for n in imported.notes.notes(mid)]
+    assert texts == ["Det här får inte försvinna", "Inte det här heller"]
 
 
 async def test_a_busy_database_never_stalls_the_input(

@@ -83,6 +83,8 @@ class NoteDraft:
     owner_organisation_id: str | None = None
     owner_person_id: str | None = None
     due: date | None = None
+    # Given when Enter is pressed, so a note kept for recovery is written once only.
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,14 +114,16 @@ class NoteService:
         *,
         author: str | None = None,
         wait: bool = True,
+        typed_at: datetime | None = None,
     ) -> NoteView:
         """Commit a note. ``wait=False``: raise :class:`DatabaseBusy` at once if another
-        process is writing, so the caller can queue it instead of blocking."""
+        process is writing, so the caller can queue it instead of blocking.
+        ``typed_at``: when the note was typed, for one written later (recovery)."""
         text = draft.text.strip()
         if not text:
             raise UserError(_("the note is empty; type some text before pressing Enter"))
-        now = self._clock()
-        note_id = new_id()
+        now = typed_at or self._clock()
+        note_id = draft.id or new_id()
         with self._db.write(wait=wait) as session:
             # On the DBAPI connection of this transaction: this runs on every Enter,
             # and SQLAlchemy's statement machinery would cost more than SQLite does.
@@ -187,6 +191,17 @@ class NoteService:
             owner_person_id=draft.owner_person_id,
             due=draft.due,
         )
+
+    def add_recovered(
+        self, meeting_id: str, draft: NoteDraft, *, author: str, typed_at: datetime
+    ) -> bool:
+        """Write a note kept for recovery unless it is already there (by its id)."""
+        if draft.id is not None:
+            with self._db.read() as session:
+                if session.get(t.Note, draft.id) is not None:
+                    return False
+        self.add(meeting_id, draft, author=author, typed_at=typed_at)
+        return True
 
     def _raw_inserts(self, dialect: Dialect) -> tuple[RawInsert, RawInsert]:
         if self._inserts is None:

@@ -13,15 +13,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
 from samverkan.domain.clock import system_clock
-from samverkan.i18n import _
+from samverkan.i18n import _, ngettext
 from samverkan.ui.commands import SamverkanCommands
 from samverkan.ui.home.screen import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from samverkan.services import Services
     from samverkan.ui.meeting.writer import WriteQueue
 
@@ -64,7 +67,7 @@ class SamverkanApp(App[None]):
             self._services = services
             self.db_path = services.path
         self._open_lock = threading.Lock()
-        # Write queues of closed meeting screens, finished before the app exits.
+        # Every meeting screen's write queue, finished (or kept) before the app exits.
         self._adopted: list[WriteQueue] = []
         self.clock = clock
         # How often open screens look for other processes' changes (≤ 1 s budget).
@@ -72,8 +75,16 @@ class SamverkanApp(App[None]):
         # (meeting id, planned?) to open on start, for `samverkan run REF`.
         self.start_meeting: tuple[str, bool] | None = None
 
+    def get_driver_class(self) -> type[Driver]:
+        # Esc then a letter is Esc then a letter, even when they arrive together.
+        from samverkan.ui import terminal_keys
+
+        terminal_keys.install()
+        return super().get_driver_class()
+
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        self._offer_recovery()
         if self.start_meeting is not None:
             from samverkan.ui.meeting.screen import MeetingScreen
             from samverkan.ui.meeting.setup import MeetingSetupScreen
@@ -96,14 +107,116 @@ class SamverkanApp(App[None]):
         return self._services is not None
 
     def adopt_writes(self, writes: WriteQueue) -> None:
-        """Keep a closed screen's queue until its notes are on disk (see finish_writes)."""
-        self._adopted.append(writes)
+        """Keep a screen's queue until its notes are on disk or kept (see finish_writes)."""
+        if writes not in self._adopted:
+            self._adopted.append(writes)
 
-    def finish_writes(self, timeout: float = 30.0) -> int:
-        """Wait for every queued note to be written; the number still unwritten."""
-        for writes in self._adopted:
-            writes.close(timeout)
+    def waiting_writes(self) -> int:
+        """Notes and changes not yet in the database, in every screen's queue."""
         return sum(writes.pending() for writes in self._adopted)
+
+    def finish_writes(self, timeout: float = 5.0) -> tuple[list[dict[str, object]], list[str]]:
+        """Write what can be written within ``timeout``; then (the records of the notes
+        still unwritten, kept in the recovery file; the texts that could not even be kept)."""
+        from samverkan.services.recovery import record_text
+
+        left: list[dict[str, object]] = []
+        unsaved: list[str] = []
+        for writes in self._adopted:
+            left.extend(writes.close(timeout))
+            unsaved.extend(record_text(r) for r in writes.unsaved())
+        return left, unsaved
+
+    def recovery_file(self) -> Path:
+        from samverkan.services.recovery import recovery_path
+
+        return recovery_path(self.db_path)
+
+    async def action_quit(self) -> None:
+        """Quitting with notes still waiting for the database asks first."""
+        waiting = self.waiting_writes()
+        if waiting == 0:
+            self.exit()
+            return
+        from samverkan.ui.dialogs.confirm import ConfirmDialog
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(
+                ngettext(
+                    "{n} note is still waiting for the database. Quit anyway?",
+                    "{n} notes are still waiting for the database. Quit anyway?",
+                    waiting,
+                ).format(n=waiting),
+                _(
+                    "They are kept in `{path}`, and samverkan offers to import them the "
+                    "next time it starts. Stay, and they are written as soon as the "
+                    "database is free."
+                ).format(path=self.recovery_file()),
+                yes=_("Quit, keep them for later"),
+                no=_("Stay"),
+                letters=False,
+            ),
+            answered,
+        )
+
+    def _offer_recovery(self) -> None:
+        """Notes kept by an earlier session that could not write them: offer to import."""
+        from samverkan.services.recovery import count_notes, left_behind
+
+        try:
+            files = left_behind(self.db_path)
+        except OSError:
+            return
+        count = count_notes(files)
+        if not files:
+            return
+        from samverkan.ui.dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._import_recovered(files)
+
+        self.push_screen(
+            ConfirmDialog(
+                ngettext(
+                    "{n} note of an earlier session did not reach the database. Import it now?",
+                    "{n} notes of an earlier session did not reach the database. Import them now?",
+                    count,
+                ).format(n=count),
+                _(
+                    "They were kept in {files}. Notes already in the database are not "
+                    "added twice. If you say no, you are asked again next time."
+                ).format(files=", ".join(f"`{f}`" for f in files)),
+                yes=_("Import"),
+                no=_("Not now"),
+                letters=False,
+            ),
+            answered,
+        )
+
+    @work(thread=True, group="recovery")
+    def _import_recovered(self, files: list[Path]) -> None:
+        from samverkan.services.recovery import import_recovered
+
+        try:
+            result = import_recovered(self.services, files)
+        except Exception as exc:
+            from samverkan.domain.errors import problem_sentence
+
+            self.call_from_thread(self.show_error, problem_sentence(exc))
+            return
+        message = ngettext(
+            "{n} kept note written to the database ({already} were there already)",
+            "{n} kept notes written to the database ({already} were there already)",
+            result.added,
+        ).format(n=result.added, already=result.already)
+        self.call_from_thread(self.notify, message, markup=False)
+        for problem in result.problems[:3]:
+            self.call_from_thread(self.show_error, problem)
 
     def close_services(self) -> None:
         if self._services is not None:

@@ -47,12 +47,18 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("y,j", "answer(True)", _("Yes"), tooltip=_("Answer yes")),
     ]
 
-    def __init__(self, title: str, body: str = "", *, yes: str = "", no: str = "") -> None:
+    def __init__(
+        self, title: str, body: str = "", *, yes: str = "", no: str = "", letters: bool = True
+    ) -> None:
+        """``letters=False``: for a question that may appear while the user is typing
+        (leaving a meeting, quitting with notes waiting): no letter answers it and
+        the safe answer has the focus, so a note typed on cannot say yes."""
         super().__init__()
         self.title_text = title
         self.body = body
         self.yes_label = yes or _("Yes")
         self.no_label = no or _("No")
+        self.letters = letters
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -64,7 +70,11 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.yes_label, id="yes", variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#yes" if self.letters else "#no", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Escape ("no") always works; y/j only where letters may answer.
+        return self.letters or parameters != (True,)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -242,7 +242,29 @@ class MeetingActions(SamverkanScreen):
             self.query_one("#note-input", Input).value = ""
             self._paint_composer()
             return
-        self.app.pop_screen()
+        if not self.state.running or self.state.closed:
+            self.app.pop_screen()
+            return
+
+        # Esc is pressed while typing too: leaving a running meeting is asked, and
+        # no letter typed on can answer (the safe answer has the focus).
+        def answered(leave: bool | None) -> None:
+            if leave and self.is_current:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Leave the meeting?"),
+                _(
+                    "The meeting keeps running and its clock goes on; open it again from the "
+                    "list to go on writing."
+                ),
+                yes=_("Leave"),
+                no=_("Stay"),
+                letters=False,
+            ),
+            answered,
+        )
 
     def action_setup(self) -> None:
         from samverkan.ui.meeting.setup import MeetingSetupScreen

@@ -9,23 +9,26 @@ at once and refilled if the write fails, so nothing typed is lost.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from samverkan.domain.labels import kind_label
-from samverkan.domain.model import NoteKind, NoteView, OrganisationView
+from samverkan.domain.model import NoteKind, NoteView, OrganisationView, new_id
 from samverkan.domain.note_input import (
     ParsedNote,
     apply_completion,
     complete_mention,
     parse_note,
 )
-from samverkan.i18n import _
+from samverkan.i18n import _, ngettext
 from samverkan.services import NoteDraft
+from samverkan.services.recovery import add_record, edit_record
 from samverkan.ui.dialogs.picker import Choice, PickerDialog
 from samverkan.ui.meeting.actions import KIND_KEYS, MeetingActions
+from samverkan.ui.meeting.note_input import NoteInput, NoteKeys, from_line
+from samverkan.ui.meeting.writer import WriteStatus
 from samverkan.ui.widgets.note_stream import NoteStream
 
 
@@ -38,18 +41,55 @@ class Composer(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="composer-label")
-        yield Input(
+        yield NoteInput(
             id="note-input",
             placeholder=placeholder(),
             # Editing puts the note's text here: selecting it all would let the
             # first key typed replace it.
             select_on_focus=False,
         )
+        yield Static("", id="write-status")
+
+    def show_write_status(self, status: WriteStatus) -> None:
+        """Notes not yet in the database, said in words; nothing when all are in."""
+        label = self.query_one("#write-status", Static)
+        if status.gone:
+            text = Text(
+                " "
+                + ngettext(
+                    "database file gone: {n} note kept for recovery",
+                    "database file gone: {n} notes kept for recovery",
+                    status.kept,
+                ).format(n=status.kept)
+                + " ",
+                style="bold white on red",
+            )
+        elif status.waiting:
+            text = Text(
+                " "
+                + ngettext(
+                    "{n} note waiting for the database",
+                    "{n} notes waiting for the database",
+                    status.waiting,
+                ).format(n=status.waiting)
+                + " ",
+                style="bold black on yellow",
+            )
+        else:
+            text = Text("")
+        label.update(text)
+        label.display = bool(text.plain)
 
     def show_label(
-        self, editing: NoteView | None, speaker: OrganisationView | None, kind: NoteKind
+        self,
+        editing: NoteView | None,
+        speaker: OrganisationView | None,
+        kind: NoteKind,
+        browsing: bool = False,
     ) -> None:
         label = Text()
+        if browsing:
+            label.append(" " + _("NOTES") + " ", style="bold black on cyan")
         if editing is not None:
             label.append(" " + _("EDIT") + " ", style="bold black on yellow")
         who = speaker.short if speaker else _("group")
@@ -65,17 +105,37 @@ class MeetingComposer(MeetingActions):
         raise NotImplementedError
 
     def _paint_composer(self) -> None:
-        self.query_one("#composer", Composer).show_label(self.editing, self.speaker, self.kind)
+        browsing = self.query_one("#note-input", NoteInput).browsing
+        self.query_one("#composer", Composer).show_label(
+            self.editing, self.speaker, self.kind, browsing
+        )
+
+    def _write_status(self, status: WriteStatus) -> None:
+        if self.is_mounted:
+            self.query_one("#composer", Composer).show_write_status(status)
+
+    def note_keys(self) -> NoteKeys:
+        """What the note line's keys do (see note_input.py: all in the order typed)."""
+        return NoteKeys(
+            submit=self._submit_line,
+            escape=self.action_back,
+            complete=self._completion,
+            browse=self._browse_key,
+            start_browsing=self._start_browsing,
+            stop_browsing=self._stop_browsing,
+        )
 
     # ------------------------------------------------------------ writing notes
 
-    @on(Input.Submitted, "#note-input")
-    def _submit(self, event: Input.Submitted) -> None:
+    def _submit_line(self, line: str) -> bool:
+        """Enter: parse and queue the line; True if taken (the input clears it).
+
+        Runs in the note input's own key handler, in order with the letters.
+        """
         if self.meeting is None or self.writes is None:
-            return
-        line = event.value
+            return False
         if not line.strip():
-            return
+            return False
         parsed = parse_note(
             line,
             self.meeting.organisations,
@@ -85,7 +145,7 @@ class MeetingComposer(MeetingActions):
         )
         if parsed.problems:
             self.samverkan.show_error(parsed.problems[0])
-            return
+            return False  # the line stays as typed, to be corrected
         if parsed.speaker is not None:
             self.speaker = parsed.speaker
         kind = parsed.kind or self.kind
@@ -95,15 +155,15 @@ class MeetingComposer(MeetingActions):
             self._queue_edit(editing, parsed, kind, line)
         else:
             self._queue_add(parsed, kind, line)
-        event.input.value = ""
         self.kind = NoteKind.NOTE
         self._paint_composer()
+        return True
 
     def _queue_add(self, parsed: ParsedNote, kind: NoteKind, line: str) -> None:
         assert self.meeting is not None and self.writes is not None
         services = self.samverkan.services
         draft = NoteDraft(
-            text=parsed.text,
+            text=from_line(parsed.text),
             kind=kind,
             organisation_id=self.speaker.id if self.speaker else None,
             person_id=parsed.speaker_person.id if parsed.speaker_person else None,
@@ -113,20 +173,24 @@ class MeetingComposer(MeetingActions):
             else None,
             owner_person_id=parsed.owner_person.id if parsed.owner_person else None,
             due=parsed.due,
+            # Its id now: a note kept for recovery and written later is written once.
+            id=new_id(),
         )
         author = self.meeting.project.facilitator or services.notes.author
         mid = self.meeting_id
+        typed_at = self.samverkan.clock()
         self.writes.now_or_queue(
             lambda: services.notes.add(mid, draft, author=author, wait=False),
-            lambda: services.notes.add(mid, draft, author=author),
+            lambda: services.notes.add(mid, draft, author=author, typed_at=typed_at),
             lambda note: self._saved(note, (note.id, None)),
             lambda message: self._failed(message, line),
+            add_record(mid, draft, author, typed_at),
         )
 
     def _queue_edit(self, editing: NoteView, parsed: ParsedNote, kind: NoteKind, line: str) -> None:
         assert self.writes is not None
         services = self.samverkan.services
-        changes: dict[str, object] = {"text": parsed.text, "kind": kind}
+        changes: dict[str, object] = {"text": from_line(parsed.text), "kind": kind}
         if parsed.speaker is not None:
             changes["organisation_id"] = parsed.speaker.id
         if kind == NoteKind.ACTION:
@@ -140,22 +204,37 @@ class MeetingComposer(MeetingActions):
             lambda: services.notes.edit(editing.id, **changes),
             lambda note: self._saved(note, (note.id, note.revision - 1)),
             lambda message: self._failed(message, line, editing),
+            edit_record(editing.id, changes),
         )
 
     def _failed(self, message: str, line: str, editing: NoteView | None = None) -> None:
-        if not self.is_mounted:
-            self.samverkan.show_error(
-                _("“{text}” was not saved: {problem}").format(text=line, problem=message)
-            )
+        """A write that can never be made (a mistake, a closed meeting, a vanished file).
+
+        A failed note never goes back into a line the user has typed on since: it
+        would merge with the new text. It comes back only into an empty line;
+        otherwise the error quotes it whole.
+        """
+        writes = self.writes
+        if writes is not None and writes.status().gone:
+            self._write_status(writes.status())  # kept for recovery: the status says so
+            if not self._told_gone:
+                self._told_gone = True
+                self.samverkan.show_error(message)
             return
-        if editing is not None and self.editing is None:
-            self.editing = editing  # Enter again retries the edit, not a new note
-            self._paint_composer()
-        note_input = self.query_one("#note-input", Input)
-        typed_since = note_input.value
-        note_input.value = line + (" " + typed_since if typed_since else "")
-        note_input.cursor_position = len(line)
-        self.samverkan.show_error(message)
+        if self.is_mounted:
+            note_input = self.query_one("#note-input", NoteInput)
+            if not note_input.value and self.editing is None and not note_input.browsing:
+                if editing is not None:
+                    self.editing = editing  # Enter again retries the edit, not a new note
+                    self._paint_composer()
+                note_input.load(line)
+                self.samverkan.show_error(message)
+                return
+        self.samverkan.show_error(
+            _("“{text}” was not saved: {problem}").format(text=line, problem=message)
+        )
+
+    _told_gone = False
 
     # ------------------------------------------------------------ completion
 
@@ -180,23 +259,51 @@ class MeetingComposer(MeetingActions):
         else:  # back to the selected note once nothing is being completed
             self._paint_detail(self.query_one("#notes", NoteStream).highlighted_note)
 
-    def on_key(self, event: events.Key) -> None:
-        if event.key != "tab" or self.meeting is None:
-            return
-        note_input = self.query_one("#note-input", Input)
-        if not note_input.has_focus or "@" not in note_input.value:
-            return
-        value, cursor = note_input.value, note_input.cursor_position
+    def _completion(self, value: str, cursor: int) -> tuple[str, int] | None:
+        """Tab: complete the mention at the cursor, if there is one."""
+        if self.meeting is None or "@" not in value:
+            return None
         candidates = complete_mention(
             value, cursor, self.meeting.organisations, self.meeting.people
         )
         if not candidates:
-            return
-        note_input.value, note_input.cursor_position = apply_completion(
-            value, cursor, candidates[0]
-        )
-        event.prevent_default()
-        event.stop()
+            return None
+        return apply_completion(value, cursor, candidates[0])
+
+    # ------------------------------------------------------------ browsing the notes
+
+    def _start_browsing(self) -> bool:
+        stream = self.query_one("#notes", NoteStream)
+        if not stream.notes:
+            return False
+        self._paint_composer()
+        return True
+
+    def _stop_browsing(self) -> None:
+        self._paint_composer()
+
+    def _browse_key(self, key: str) -> bool:
+        """A key that types nothing, while browsing the notes; True if handled."""
+        stream = self.query_one("#notes", NoteStream)
+        moves = {
+            "up": lambda: stream.action_cursor(-1),
+            "down": lambda: stream.action_cursor(1),
+            "pageup": lambda: stream.action_page(-1),
+            "pagedown": lambda: stream.action_page(1),
+            "home": lambda: stream.action_jump(0),
+            "end": lambda: stream.action_jump(-1),
+            "enter": self.action_edit_note,
+            "delete": self.action_delete_note,
+            "backspace": self.action_delete_note,
+            "ctrl+x": self.action_toggle_done,
+            "ctrl+f": self.action_filter_org,
+            "ctrl+k": self.action_filter_kind,
+        }
+        action = moves.get(key)
+        if action is None:
+            return False
+        action()
+        return True
 
     # ------------------------------------------------------------ pickers and editing
 
@@ -232,10 +339,14 @@ class MeetingComposer(MeetingActions):
         note = self._selected()
         if note is None or self._read_only():
             return
+        note_input = self.query_one("#note-input", NoteInput)
+        if note_input.value and note_input.browsing:
+            # The line holds words typed before ↑: editing would replace them.
+            self.notify(_("Save or clear the line first, then edit."), severity="warning")
+            return
         self.editing = note
         self.kind = note.kind  # an edited decision stays a decision unless retyped
-        note_input = self.query_one("#note-input", Input)
-        note_input.value = note.text
+        note_input.browsing = False
+        note_input.load(note.text)
         note_input.focus()
-        note_input.cursor_position = len(note.text)
         self._paint_composer()

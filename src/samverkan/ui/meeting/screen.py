@@ -32,6 +32,7 @@ from samverkan.domain.model import (
 from samverkan.i18n import _
 from samverkan.ui.meeting.agenda_pane import AgendaPane
 from samverkan.ui.meeting.composer import Composer, MeetingComposer, placeholder
+from samverkan.ui.meeting.note_input import NoteInput
 from samverkan.ui.meeting.note_list import MeetingNoteStream, format_note, note_detail
 from samverkan.ui.meeting.side_panel import SidePanel
 from samverkan.ui.meeting.writer import WriteQueue
@@ -189,8 +190,16 @@ class MeetingScreen(MeetingComposer):
             # Results come back without the writer waiting for the UI (see writer.py).
             loop.call_soon_threadsafe(callback)
 
-        self.writes = WriteQueue(post)
-        self.query_one("#note-input", Input).focus()
+        from samverkan.services.recovery import RecoveryFile
+
+        self.writes = WriteQueue(
+            post, RecoveryFile(self.samverkan.recovery_file()), self._write_status
+        )
+        # From the start, not only when leaving: quitting asks while notes wait.
+        self.samverkan.adopt_writes(self.writes)
+        note_input = self.query_one("#note-input", NoteInput)
+        note_input.keys = self.note_keys()
+        note_input.focus()
         self.set_interval(1.0, self._tick)
         self.load()
 
@@ -268,6 +277,9 @@ class MeetingScreen(MeetingComposer):
             self.refresh_bindings()  # the Footer recomposes: only when it changes
         was_disabled = note_input.disabled
         note_input.disabled = closed
+        # Open, the list is browsed from the note line (↑), where every key keeps its
+        # order; it takes the focus itself only when nothing can be typed.
+        self.query_one("#notes", NoteStream).can_focus = closed
         note_input.placeholder = (
             _("The meeting is closed; F10 reopens it") if closed else placeholder()
         )
@@ -291,9 +303,14 @@ class MeetingScreen(MeetingComposer):
             "item, `f:` for a question, `c:` (or quotation marks) for a verbatim quote. In an "
             "action item, `@AF` names the owner and a date such as `senast 2018-09-01`, "
             "`1/9`, `fredag` or `vecka 36` the due date. Tab completes a mention.\n\n"
-            "**The notes.** ↑ moves into the notes: `e` edits, `d` deletes, `x` ticks an "
-            "action item done, `o`/`k` filter by organisation or kind, `a` shows all phases, "
-            "Esc returns to writing. ctrl+z undoes the last change."
+            "**The notes.** ↑ moves into the notes and ↑/↓ choose one: Enter edits it, "
+            "Delete deletes it, ctrl+x ticks an action item done, ctrl+f and ctrl+k filter "
+            "by organisation or kind, ctrl+a shows all phases. Letters are never commands "
+            "there: typing a letter, or Esc, returns to writing. ctrl+z undoes the last "
+            "change.\n\n"
+            "**Leaving.** Esc in an empty line asks before leaving a running meeting. "
+            "Notes that cannot be written yet wait, counted beside the line, and are kept "
+            "in a recovery file beside the database until they are written."
         )
 
     def palette_commands(self) -> list[tuple[str, str, str]]:

@@ -1,0 +1,172 @@
+"""The note line: every key is handled here, in the order it was typed.
+
+Textual delivers a key to the focused widget, which inserts a letter at once;
+a key the widget leaves alone travels up to the App, whose bindings run it
+later. When the app falls behind the keyboard (start-up, a stalled laptop, a
+burst), letters typed after Enter were inserted before Enter's binding ran,
+and a submit that then cleared the line took them too. Here Enter, Tab, Esc,
+↑ and the keys of the note list are handled by this widget's own key handler,
+in the same queue as the letters, so nothing typed can overtake anything else:
+a note is exactly the keys typed before its Enter and after the previous one.
+
+The note list never takes the focus: ↑ puts this line into *browsing*, where
+the arrows move the list's cursor and keys that type nothing act on the
+selected note (Enter edits, Delete deletes, ctrl+x ticks done, ctrl+f and
+ctrl+k filter). Letters are never commands: a letter typed while browsing
+goes back to writing and is typed, so a note typed after a stray ↑ is a note.
+
+A terminal sends Esc followed by a letter and Alt+letter as the same bytes
+(Textual reads ``ESC d`` within ``ESCDELAY``, 100 ms, as ``alt+d``; when the
+app lags, the two are read together whatever the delay). samverkan binds no
+Alt key, so ``alt+<letter>`` is taken for what a typist means: Esc, then the
+letter.
+
+A pasted text is kept whole: its line breaks are shown as ``⏎`` in the line
+and become line breaks again in the note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import events
+from textual.widgets import Input
+
+LINE_BREAK = "⏎"
+
+
+@dataclass
+class NoteKeys:
+    """What the keys of the note line do; the meeting screen fills it in."""
+
+    submit: Callable[[str], bool]  # the line as typed; True: taken, the line is cleared
+    escape: Callable[[], None]  # Esc while writing: cancel an edit, or ask to leave
+    complete: Callable[[str, int], tuple[str, int] | None]  # Tab: new value and cursor
+    browse: Callable[[str], bool]  # a key while browsing; True: handled
+    start_browsing: Callable[[], bool]  # ↑ while writing; True: now browsing
+    stop_browsing: Callable[[], None]
+
+
+def to_line(text: str) -> str:
+    """A note's text as the one-line input shows it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", LINE_BREAK)
+
+
+def from_line(line: str) -> str:
+    """The note's text from the line: ``⏎`` is a line break again (spaces around it go)."""
+    return "\n".join(part.strip() for part in line.split(LINE_BREAK))
+
+
+# Keys that act while browsing but type nothing.
+BROWSE_KEYS = frozenset(
+    {"up", "down", "pageup", "pagedown", "home", "end", "enter", "delete", "backspace"}
+    | {"ctrl+x", "ctrl+f", "ctrl+k"}
+)
+
+
+class NoteInput(Input):
+    """An Input whose Enter, Tab, Esc and ↑ run in order with the letters."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.keys: NoteKeys | None = None
+        self.browsing = False
+
+    def load(self, text: str) -> None:
+        """Put a note's text in the line (editing), cursor at its end."""
+        self.value = to_line(text)
+        self.cursor_position = len(self.value)
+
+    async def _on_key(self, event: events.Key) -> None:
+        keys = self.keys
+        if keys is None:
+            await super()._on_key(event)
+            return
+        key, character = event.key, event.character
+        alt_letter = key.startswith("alt+") and character and len(character) == 1
+        if alt_letter and character is not None and character.isprintable():
+            self._handled(event)
+            self._escape(keys)
+            self._type(character)
+            return
+        if self.browsing:
+            if key == "escape":
+                self._handled(event)
+                self._stop_browsing(keys)
+                return
+            if key in BROWSE_KEYS:
+                if keys.browse(key):
+                    self._handled(event)
+                return  # not handled: the screen's bindings may have it
+            if event.is_printable and character:
+                self._handled(event)
+                self._stop_browsing(keys)
+                self._type(character)
+                return
+            return  # ctrl and function keys: the screen's bindings
+        if key == "enter":
+            self._handled(event)
+            self._submit(keys)
+            return
+        if key == "escape":
+            self._handled(event)
+            self._escape(keys)
+            return
+        if key == "tab":
+            completed = keys.complete(self.value, self.cursor_position)
+            if completed is not None:
+                self._handled(event)
+                self.value, self.cursor_position = completed
+            return
+        if key == "up":
+            self.browsing = True
+            if keys.start_browsing():
+                self._handled(event)
+            else:
+                self.browsing = False
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()  # Input's own paste keeps only the first line
+        if self.keys is not None and self.browsing:
+            self._stop_browsing(self.keys)
+        if event.text:
+            self._type(to_line(event.text.strip("\r\n")))
+
+    # ------------------------------------------------------------ the steps
+
+    @staticmethod
+    def _handled(event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+
+    def _type(self, text: str) -> None:
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
+
+    def _submit(self, keys: NoteKeys) -> None:
+        line = self.value
+        if not line.strip():
+            return
+        # Synchronously, before the next key is read: the line is exactly what was
+        # typed before this Enter, and clearing it takes nothing typed after.
+        # The line goes as shown (``⏎`` for a pasted line break): the note syntax
+        # reads words and spaces, and the caller restores the breaks (from_line).
+        if keys.submit(line):
+            self.value = ""
+
+    def _escape(self, keys: NoteKeys) -> None:
+        if self.browsing:
+            self._stop_browsing(keys)
+        else:
+            keys.escape()
+
+    def _stop_browsing(self, keys: NoteKeys) -> None:
+        self.browsing = False
+        keys.stop_browsing()
