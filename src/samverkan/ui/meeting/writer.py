@@ -86,6 +86,7 @@ class WriteQueue:
         self._problem: str | None = None
         self._kept = 0
         self._kept_unsynced: list[dict[str, Any]] = []  # the recovery file could not take them
+        self._only_kept: list[dict[str, Any]] = []  # in the recovery file, never in the database
         self._thread = threading.Thread(target=self._loop, name="samverkan-writes", daemon=True)
         self._thread.start()
 
@@ -156,7 +157,8 @@ class WriteQueue:
 
     def close(self, timeout: float = 5.0) -> list[dict[str, Any]]:
         """Write what can be written within ``timeout``, then stop; the records of
-        the notes still unwritten, each kept in the recovery file if it can be.
+        the notes not in the database (still waiting, or kept because the file was
+        gone), each in the recovery file if it could be written.
 
         Safe on the UI thread: the writer never waits for it.
         """
@@ -169,7 +171,7 @@ class WriteQueue:
         self._keep([job for job in left if not job.kept])
         if not left and self._gone is None and not self._kept_unsynced and self._recovery:
             self._recovery.remove()
-        return [job.record for job in left if job.record is not None]
+        return [*self._only_kept, *(job.record for job in left if job.record is not None)]
 
     def unsaved(self) -> list[dict[str, Any]]:
         """Records that neither the database nor the recovery file could take."""
@@ -220,8 +222,10 @@ class WriteQueue:
         self._status()
 
     def _give_up(self, job: _Job, message: str, *, keep: bool) -> None:
-        if keep and not job.kept:
+        if keep:
             self._keep([job])
+            if job.record is not None:
+                self._only_kept.append(job.record)
         with self._lock:
             self._unwritten.remove(job)
         self._status()
