@@ -187,3 +187,36 @@ def _restore_delay() -> Any:
     delay = WriteQueue.FIRST_DELAY
     yield
     WriteQueue.FIRST_DELAY = delay
+
+
+def test_a_full_disk_that_frees_up_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Neither the database nor the recovery file can be written for a while (a full
+    disk); once the notes are in, nothing is left to report or recover."""
+    recorder = Recorder()
+    recovery = RecoveryFile(tmp_path / "x.jsonl")
+    queue = WriteQueue(recorder.post, recovery)
+    WriteQueue.FIRST_DELAY = 0.01
+    full = threading.Event()
+    full.set()
+    real_append = recovery.append
+
+    def append(records: list[dict[str, Any]]) -> None:
+        if full.is_set():
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_append(records)
+
+    recovery.append = append  # type: ignore[method-assign]
+
+    def write() -> str:
+        if full.is_set():
+            raise OSError(errno.ENOSPC, "database or disk is full")
+        return "ok"
+
+    for n in range(3):
+        queue.submit(write, recorder.done.append, recorder.failed.append, _record(f"n{n}"))
+    _until(lambda: queue.status().problem is not None)
+    assert len(queue.unsaved()) == 3
+    full.clear()
+    _until(lambda: len(recorder.done) == 3)
+    assert queue.close() == [] and queue.unsaved() == []
+    assert not recovery.path.exists()

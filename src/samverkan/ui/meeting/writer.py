@@ -217,6 +217,7 @@ class WriteQueue:
         with self._lock:
             self._unwritten.remove(job)
             empty = not self._unwritten
+        self._forget_unsynced(job)
         if empty and self._gone is None and self._recovery and not self._kept_unsynced:
             self._recovery.remove()  # every note in it is in the database now
         self._status()
@@ -228,8 +229,16 @@ class WriteQueue:
                 self._only_kept.append(job.record)
         with self._lock:
             self._unwritten.remove(job)
+        if not keep:
+            self._forget_unsynced(job)  # reported (quoted) instead
         self._status()
         self._report(partial(job.failed, message))
+
+    def _forget_unsynced(self, job: _Job) -> None:
+        """A note held because the recovery file could not take it, now settled."""
+        if job.record is not None and self._kept_unsynced:
+            with self._file_lock:
+                self._kept_unsynced = [r for r in self._kept_unsynced if r is not job.record]
 
     def _keep(self, jobs: list[_Job]) -> None:
         with self._file_lock:  # the UI thread and the writer both keep notes
