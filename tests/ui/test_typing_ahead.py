@@ -158,3 +158,23 @@ async def test_esc_asks_before_leaving_a_running_meeting(
         await settle(pilot)
         assert isinstance(app.screen, MeetingScreen)
         assert stored(imported, mid) == []
+
+
+async def test_esc_never_drops_a_typed_line_unasked(app: SamverkanApp, imported: Services) -> None:
+    """Esc with words in the line asks, and staying keeps the words."""
+    from samverkan.ui.home.screen import HomeScreen
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_running_meeting(pilot, imported, "grupp-1/3")
+        terminal = Terminal(app)
+        terminal.write("halvfärdig")
+        await until(
+            pilot, lambda: app.screen.query_one("#note-input", NoteInput).value == "halvfärdig"
+        )
+        terminal.write(ESC)
+        terminal.pause()
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("escape")  # no: stay
+        await until(pilot, lambda: isinstance(app.screen, MeetingScreen))
+        assert app.screen.query_one("#note-input", NoteInput).value == "halvfärdig"
+        assert not isinstance(app.screen, HomeScreen)

@@ -242,7 +242,8 @@ class MeetingActions(SamverkanScreen):
             self.query_one("#note-input", Input).value = ""
             self._paint_composer()
             return
-        if not self.state.running or self.state.closed:
+        typed = self.query_one("#note-input", Input).value.strip()
+        if not typed and (not self.state.running or self.state.closed):
             self.app.pop_screen()
             return
 
@@ -258,7 +259,9 @@ class MeetingActions(SamverkanScreen):
                 _(
                     "The meeting keeps running and its clock goes on; open it again from the "
                     "list to go on writing."
-                ),
+                )
+                if not typed
+                else _("The line you were typing is not saved if you leave."),
                 yes=_("Leave"),
                 no=_("Stay"),
                 letters=False,

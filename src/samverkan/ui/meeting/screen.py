@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
 from samverkan.domain.clock import ClockEvent, ClockState, replay
 from samverkan.domain.errors import problem_sentence
@@ -272,11 +272,13 @@ class MeetingScreen(MeetingComposer):
         self._paint_composer()
         self._paint_side_extra(phase.kind if phase else None)
         closed = self.meeting.summary.status == MeetingStatus.CLOSED
-        note_input = self.query_one("#note-input", Input)
+        note_input = self.query_one("#note-input", NoteInput)
         if note_input.disabled != closed:
             self.refresh_bindings()  # the Footer recomposes: only when it changes
         was_disabled = note_input.disabled
         note_input.disabled = closed
+        if closed:
+            note_input.browsing = False  # reopened, the line starts in writing
         # Open, the list is browsed from the note line (↑), where every key keeps its
         # order; it takes the focus itself only when nothing can be typed.
         self.query_one("#notes", NoteStream).can_focus = closed
