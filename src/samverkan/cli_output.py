@@ -15,13 +15,18 @@ from samverkan.domain.errors import UserError
 from samverkan.i18n import _
 
 
-def check_target(path: Path | None, *, force: bool) -> None:
-    """Refuse early, before any work, what the write would refuse anyway."""
+def check_target(path: Path | None, *, force: bool, document: bool = True) -> None:
+    """Refuse early, before any work, what the write would refuse anyway.
+
+    ``document=False`` for a command that writes a database itself (a sync bundle):
+    then an older file of its kind may be replaced with ``--force``.
+    """
     if path is None:
         return
     if path.is_dir():
         raise UserError(_("{path} is a folder; give a file name").format(path=path))
-    refuse_database(path)
+    if document:
+        refuse_database(path)
     if path.exists() and not force:
         raise UserError(_exists(path))
 

@@ -236,7 +236,14 @@ def _cmd_export_bundle(args: argparse.Namespace) -> int:
     from samverkan.store.opening import open_database
 
     path: Path = args.output
-    check_target(path, force=args.force)
+    check_target(path, force=args.force, document=False)  # a bundle is a database
+    from samverkan import locations
+    from samverkan.store.backup import is_database_file
+
+    if is_database_file(path, locations.database_path(args.db)):
+        raise UserError(
+            _("{path} is the database itself; choose another file with -o FILE").format(path=path)
+        )
     with _here(args) as here:
         from samverkan.services.projects import ProjectService
 
