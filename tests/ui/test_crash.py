@@ -30,9 +30,15 @@ SCRIPT = textwrap.dedent(
         services.meetings.start(mid)
         app = make_app(services)
         async with app.run_test(size=(80, 24)) as pilot:
-            app.push_screen(MeetingScreen(mid))
-            await pilot.pause(0.3)
+            screen = MeetingScreen(mid)
+            app.push_screen(screen)
+            # Wait for the load, however busy the machine: ctrl+n before it does nothing.
+            while screen.meeting is None:
+                await pilot.pause(0.05)
             await pilot.press("ctrl+n")
+            phase = services.projects.meeting(mid).phases[1].id
+            while services.meetings.clock(mid).phase_id != phase:
+                await pilot.pause(0.05)
             for i in range(20):
                 app.screen.query_one("#note-input", Input).value = f"Anteckning {i}"
                 await pilot.press("enter")

@@ -38,7 +38,15 @@ async def test_two_keys_toggle_a_code_on_the_selected_note(
         await settle(app, pilot)
         assert slugs(imported, last.id) == ["korta-beslutsvagar"]
         codebook = screen.query_one("#codebook-list", OptionList)
-        assert "✓" in str(codebook.get_option(meeting.code("korta-beslutsvagar")).prompt)
+
+        def ticked() -> bool:
+            return "✓" in str(codebook.get_option(meeting.code("korta-beslutsvagar")).prompt)
+
+        for _ in range(100):  # the codebook repaints after the tag's write reports back
+            if ticked():
+                break
+            await settle(app, pilot)
+        assert ticked()
         await pilot.press("up", "1", "a")
         await settle(app, pilot)
         assert slugs(imported, meeting.notes[-2].id) == ["fastna-i-byrakratin"]
