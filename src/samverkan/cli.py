@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NoReturn, Protocol, cast
 from samverkan import __version__, locations
 from samverkan.domain.errors import UserError
 from samverkan.i18n import _, ngettext, resolve_language, set_language
+from samverkan.store.location import DatabaseLocation, ServerURL
 
 if TYPE_CHECKING:
     from samverkan.services import Services
@@ -40,7 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Run the meetings of a lärprojekt: phases, notes, observer tags, minutes."),
     )
     parser.add_argument("--version", action="version", version=f"samverkan {__version__}")
-    parser.add_argument("--db", metavar="PATH", help=_("the database file (or SAMVERKAN_DB)"))
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help=_("the database file or a postgresql:// URL (or SAMVERKAN_DB)"),
+    )
     parser.add_argument(
         "--lang", choices=["sv", "en"], help=_("language of the interface (or SAMVERKAN_LANG)")
     )
@@ -112,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         # The database's own errors (locked by another program, disk full, damaged)
         # are the user's to act on too: one sentence, not a traceback.
-        if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3")):
+        if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
             raise
         from samverkan.domain.errors import problem_sentence
 
@@ -138,11 +143,14 @@ def _peek_lang(argv: list[str]) -> str | None:
 _CREATES_DATABASE = frozenset({"", "import", "demo", "sync", "import-bundle"})
 
 
-def open_cli_services(args: argparse.Namespace, path: Path | None = None) -> Services:
-    """The services on the database the user chose (``--db``, ``SAMVERKAN_DB``, default)."""
+def open_cli_services(args: argparse.Namespace, path: DatabaseLocation | None = None) -> Services:
+    """The services on the database the user chose (``--db``, ``SAMVERKAN_DB``, the
+    settings, the default file)."""
     from samverkan.services import open_services
 
-    chosen = path or locations.database_path(args.db)
+    chosen = path or locations.database_location(args.db)
+    if isinstance(chosen, ServerURL):
+        return open_services(chosen)
     creates = (args.command or "") in _CREATES_DATABASE
     if not chosen.exists() and not creates:
         raise UserError(
@@ -171,8 +179,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
     from samverkan.store.inspection import check_database
     from samverkan.store.migrations import HEAD
 
-    path = locations.database_path(args.db)
-    if path.exists() and check_database(path) == HEAD:
+    path = locations.database_location(args.db)
+    if isinstance(path, Path) and path.exists() and check_database(path) == HEAD:
         projects = list_projects(path)  # no ORM needed: a quick command stays quick
     else:
         services = open_cli_services(args)  # refuses a missing file; migrates an old one
@@ -260,7 +268,17 @@ def _run_tui(args: argparse.Namespace, path: Path | None) -> int:
     from samverkan.store.inspection import check_database
     from samverkan.store.migrations import HEAD
 
-    path = path or locations.database_path(args.db)
+    where = path or locations.database_location(args.db)
+    if isinstance(where, ServerURL):
+        from samverkan.ui.app import SamverkanApp
+
+        app = SamverkanApp(open_cli_services(args, where))
+        try:
+            app.run()
+        finally:
+            finish_app(app)
+        return EXIT_OK
+    path = where
     # A bad file is refused here, as one sentence, before the screen is taken over.
     if check_database(path) == HEAD:
 

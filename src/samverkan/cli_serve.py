@@ -128,7 +128,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         invitations = _invitation_service(services)
         made = [invitations.invite(meeting_id, name) for name in args.as_observers]
         server = ObserverServer(
-            db_path=services.path,
+            db_path=services.location,
             meeting_id=meeting_id,
             title=f"{meeting.ref} {meeting.title}",
             invitations=invitations,

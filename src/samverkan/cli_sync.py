@@ -184,7 +184,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     with _here(args) as here:
         if args.peer and not args.dry_run:
             _remember_peer(without_password(peer))
-        if peer_path(peer).resolve() == here.path:
+        if peer_path(peer).resolve() == getattr(here, "path", None):
             raise UserError(_("that is this very database; sync with another one"))
         if args.dry_run and "://" not in peer and not peer_path(peer).exists():
             raise UserError(

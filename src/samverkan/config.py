@@ -19,6 +19,9 @@ class Settings:
     theme: str = ""
     observer: str = ""
     sync_with: str = ""  # the database ``samverkan sync`` exchanges with, once given
+    # A team database (``postgresql://user@host/db``) or a file; empty: the default file.
+    # Keep the password out of it: libpq's ~/.pgpass or a service file hold that.
+    database: str = ""
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from samverkan.store.location import ServerURL
 
 APP = "samverkan"
 
@@ -56,3 +60,16 @@ def database_path(cli_db: str | None) -> Path:
     """``--db`` wins, then ``SAMVERKAN_DB``, then the default location."""
     chosen = cli_db or os.environ.get("SAMVERKAN_DB")
     return Path(chosen).expanduser() if chosen else default_db_path()
+
+
+def database_location(cli_db: str | None) -> Path | ServerURL:
+    """``--db``, then ``SAMVERKAN_DB``, then the settings' ``database =``, then the default
+    file. Each may be a path or a ``postgresql://`` URL (a team database)."""
+    from samverkan.store.location import parse_location
+
+    chosen = cli_db or os.environ.get("SAMVERKAN_DB")
+    if not chosen:
+        from samverkan.config import load_settings
+
+        chosen = load_settings()[0].database or None
+    return parse_location(chosen) if chosen else default_db_path()

@@ -12,12 +12,13 @@ from samverkan.domain.clock import ManualClock
 from samverkan.services import NoteDraft, Services, open_services
 from samverkan.services.observation_live import ChangeCursor, Changes
 from samverkan.services.observations import ObservationService
+from samverkan.store.location import DatabaseLocation
 
 
 @pytest.fixture
-def other(db_path: Path, imported: Services) -> Iterator[Services]:
-    """Another writer on the same file with its own engine and clock (another process)."""
-    writer = open_services(db_path, clock=ManualClock(imported.clock()), author="Göran")
+def other(db_location: DatabaseLocation, imported: Services) -> Iterator[Services]:
+    """Another writer on the same database with its own engine and clock (another process)."""
+    writer = open_services(db_location, clock=ManualClock(imported.clock()), author="Göran")
     yield writer
     writer.close()
 
@@ -69,7 +70,7 @@ def test_rows_of_other_meetings_and_repeats_are_not_delivered(
 
 
 def test_a_late_commit_with_an_older_time_is_not_missed(
-    imported: Services, db_path: Path, watcher: ObservationService
+    imported: Services, db_location: DatabaseLocation, watcher: ObservationService
 ) -> None:
     """A writer stamps its row, waits for the lock, commits after a newer row was read."""
     meeting_id = imported.projects.resolve_ref("grupp-1/1")
@@ -77,7 +78,7 @@ def test_a_late_commit_with_an_older_time_is_not_missed(
     note = imported.notes.add(meeting_id, NoteDraft("Anteckning"))
     clock = ManualClock(imported.clock())
     cursor = watcher.changes_since(meeting_id, None).cursor
-    slow = open_services(db_path, clock=ManualClock(clock.now - timedelta(seconds=8)))
+    slow = open_services(db_location, clock=ManualClock(clock.now - timedelta(seconds=8)))
     code = imported.projects.meeting(meeting_id).codes[0]
     slow.tags.set(note.id, code.id, "Anders", True)  # updated_at 8 s before what was seen
     slow.close()
@@ -159,10 +160,11 @@ def _bulk_notes(services: Services, meeting_id: str, count: int) -> None:
 
 
 def test_a_poll_costs_what_changed_not_what_the_meeting_holds(
-    imported: Services, other: Services, clock: ManualClock
+    imported: Services, other: Services, clock: ManualClock, db_path: Path
 ) -> None:
     """The same one new note costs a poll the same whether the meeting holds 2 or 2,002
-    notes (and a busy other meeting of the file costs it nothing once out of the overlap)."""
+    notes (and a busy other meeting of the file costs it nothing once out of the overlap).
+    Counted in SQLite's steps, so on the file only (``db_path`` keeps it there)."""
     meeting_id = imported.projects.resolve_ref("grupp-1/1")
     elsewhere = imported.projects.resolve_ref("grupp-1/2")
     other.meetings.start(meeting_id)

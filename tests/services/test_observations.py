@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,13 @@ from samverkan.services.observations import ObservationService
 REF = "grupp-1/1"
 
 
-def counts(path: Path) -> dict[str, int]:
-    with sqlite3.connect(path) as conn:
+def counts(services: Services) -> dict[str, int]:
+    """Rows per table, on whichever engine the services run."""
+    from sqlalchemy import text
+
+    with services.database.read() as session:
         return {
-            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            table: session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
             for table in ("note", "note_revision", "tag")
         }
 
@@ -91,7 +93,7 @@ def test_add_observation_commits_note_revision_and_tags_together(imported: Servi
     assert note.text == "Bra exempel" and note.kind == NoteKind.OBSERVATION
     assert note.author == "Cecilia" and note.organisation_id == orgs["AF"]
     assert [t.slug for t in note.tags] == ["dua-stod", "samlokalisering"]
-    assert counts(imported.path) == {"note": 1, "note_revision": 1, "tag": 2}
+    assert counts(imported) == {"note": 1, "note_revision": 1, "tag": 2}
     assert imported.notes.history(note.id)[0].action == "create"
 
 
@@ -102,7 +104,7 @@ def test_add_observation_refuses_without_name_or_text(
     meeting_id, _codes, _orgs = ids(imported)
     with pytest.raises(UserError):
         observe(imported).add_observation(meeting_id, observation(text), observer)
-    assert counts(imported.path)["note"] == 0
+    assert counts(imported)["note"] == 0
 
 
 def test_add_observation_refused_in_closed_meeting_writes_nothing(imported: Services) -> None:
@@ -113,7 +115,7 @@ def test_add_observation_refused_in_closed_meeting_writes_nothing(imported: Serv
         observe(imported).add_observation(
             meeting_id, observation("x"), "Cecilia", [codes["dua-stod"]]
         )
-    assert counts(imported.path) == {"note": 0, "note_revision": 0, "tag": 0}
+    assert counts(imported) == {"note": 0, "note_revision": 0, "tag": 0}
 
 
 # ------------------------------------------------------------------ round trip
@@ -126,10 +128,10 @@ def test_offline_work_merges_once_however_often_imported(
     imported.meetings.start(meeting_id)
     imported.notes.add(meeting_id, NoteDraft("Facilitatorns anteckning"))
     text = record_offline(laptop, clock)
-    before = counts(imported.path)
+    before = counts(imported)
     first = observe(imported).import_observations(loads(text))
     assert (first.notes_added, first.tags_added, first.tags_skipped) == (2, 3, 0)
-    after = counts(imported.path)
+    after = counts(imported)
     assert after == {
         "note": before["note"] + 2,
         "note_revision": before["note_revision"] + 2,
@@ -137,7 +139,7 @@ def test_offline_work_merges_once_however_often_imported(
     }
     again = observe(imported).import_observations(json.loads(text))
     assert not again.changed and again.notes_unchanged == 2 and again.tags_unchanged == 3
-    assert counts(imported.path) == after
+    assert counts(imported) == after
     notes = {n.text: n for n in imported.notes.notes(meeting_id)}
     merged = notes["Lösningsinriktat samtal"]
     assert [t.slug for t in merged.tags] == ["losningsinriktning"]  # personfaktorer was undone
@@ -159,7 +161,7 @@ def test_two_observers_files_never_duplicate(
     service = observe(imported)
     for text in (cecilia, anders, cecilia, anders):
         service.import_observations(loads(text))
-    assert counts(imported.path) == {"note": 4, "note_revision": 4, "tag": 6}
+    assert counts(imported) == {"note": 4, "note_revision": 4, "tag": 6}
     observers = {t.observer for n in imported.notes.notes(ids(imported)[0]) for t in n.tags}
     assert observers == {"Cecilia", "Anders"}
 
@@ -273,10 +275,10 @@ def test_refused_files_import_nothing(
     imported: Services, laptop: Services, clock: ManualClock, path: str, value: Any, message: str
 ) -> None:
     damaged = _damage(_file(laptop, clock), path, value)
-    before = counts(imported.path)
+    before = counts(imported)
     with pytest.raises(UserError, match=message):
         observe(imported).import_observations(damaged)
-    assert counts(imported.path) == before
+    assert counts(imported) == before
 
 
 def test_file_for_a_project_not_imported_is_refused(
@@ -285,7 +287,7 @@ def test_file_for_a_project_not_imported_is_refused(
     services.importer.import_paths([FORETAG])
     with pytest.raises(UserError, match="import its project folder first"):
         observe(services).import_observations(_file(laptop, clock))
-    assert counts(services.path) == {"note": 0, "note_revision": 0, "tag": 0}
+    assert counts(services) == {"note": 0, "note_revision": 0, "tag": 0}
 
 
 @pytest.mark.parametrize("text", ["", "{", "[1, 2]", "null", '{"format": 5}', "\x00\x01"])
@@ -310,7 +312,7 @@ def test_note_of_another_meeting_is_refused(
     imported.meetings.start(other)
     stranger = imported.notes.add(other, NoteDraft("Annat möte"))
     data["notes"][0]["id"] = stranger.id
-    before = counts(imported.path)
+    before = counts(imported)
     with pytest.raises(UserError, match="another meeting"):
         observe(imported).import_observations(data)
-    assert counts(imported.path) == before
+    assert counts(imported) == before

@@ -22,7 +22,7 @@ def _wal_frames(path: Path) -> int:
         connection.close()
 
 
-def test_commits_never_checkpoint_and_the_thread_does(imported: Services) -> None:
+def test_commits_never_checkpoint_and_the_thread_does(imported: Services, db_path: Path) -> None:
     database = imported.database
     with database.read() as session:
         assert session.connection().execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
@@ -41,7 +41,7 @@ def test_commits_never_checkpoint_and_the_thread_does(imported: Services) -> Non
     assert _wal_frames(database.path) == 0
 
 
-def test_closing_stops_the_thread(imported: Services) -> None:
+def test_closing_stops_the_thread(imported: Services, db_path: Path) -> None:  # a file's WAL
     meeting_id = imported.projects.resolve_ref("grupp-1/1")
     imported.meetings.start(meeting_id)
     imported.notes.add(meeting_id, NoteDraft("En"))

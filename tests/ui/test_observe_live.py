@@ -6,13 +6,13 @@ import asyncio
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from tests.ui.observe_fixtures import SIZE, Meeting, meeting, opened
 
 from samverkan.domain.clock import ManualClock
 from samverkan.services import Services
+from samverkan.store.location import DatabaseLocation, ServerURL
 from samverkan.ui.app import make_app
 
 __all__ = ["meeting"]
@@ -23,7 +23,8 @@ FACILITATOR = """
 import sys, time
 from pathlib import Path
 from samverkan.services import NoteDraft, open_services
-services = open_services(Path(sys.argv[1]), author="Göran")
+from samverkan.store.location import parse_location
+services = open_services(parse_location(sys.argv[1]), author="Göran")
 print("ready", flush=True)
 for line in sys.stdin:
     note = services.notes.add(sys.argv[2], NoteDraft(line.strip()))
@@ -36,11 +37,13 @@ CI_MARGIN = 1.5
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("db_location", ["sqlite", "postgresql"], indirect=True)
 async def test_note_from_another_process_appears_within_a_second(
-    imported: Services, clock: ManualClock, meeting: Meeting, db_path: Path
+    imported: Services, clock: ManualClock, meeting: Meeting, db_location: DatabaseLocation
 ) -> None:
+    where = db_location.url if isinstance(db_location, ServerURL) else str(db_location)
     process = subprocess.Popen(
-        [sys.executable, "-c", FACILITATOR, str(db_path), meeting.id],
+        [sys.executable, "-c", FACILITATOR, where, meeting.id],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

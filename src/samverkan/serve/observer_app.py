@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from samverkan.services import Services
+from samverkan.store.location import parse_location
 from samverkan.ui import app as ui_app
 from samverkan.ui.app import SamverkanApp
 
@@ -101,7 +102,7 @@ def main() -> int:
 
     set_language(resolve_language(None))
     try:
-        path = Path(os.environ[ENV_DB])
+        path = parse_location(os.environ[ENV_DB])
         meeting_id = os.environ[ENV_MEETING]
         observer = os.environ[ENV_OBSERVER]
     except KeyError as missing:

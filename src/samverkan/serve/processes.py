@@ -13,12 +13,12 @@ import contextlib
 import sys
 from asyncio.subprocess import Process
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
 from samverkan.serve.observer_app import ENV_DB, ENV_MEETING, ENV_OBSERVER, ENV_POLL
+from samverkan.store.location import DatabaseLocation, ServerURL
 
 APP_ARGV = (sys.executable, "-m", "samverkan.serve.observer_app")
 STOP_SECONDS = 5.0
@@ -30,7 +30,7 @@ class ObserverProcess(AppService):
     def __init__(
         self,
         *,
-        db_path: Path,
+        db_path: DatabaseLocation,
         meeting_id: str,
         observer: str,
         poll_seconds: float,
@@ -49,7 +49,8 @@ class ObserverProcess(AppService):
         )
         self._argv = argv
         self._extra_env = {
-            ENV_DB: str(db_path),
+            # A server URL whole (the child connects with it), a file by its path.
+            ENV_DB: db_path.url if isinstance(db_path, ServerURL) else str(db_path),
             ENV_MEETING: meeting_id,
             ENV_OBSERVER: observer,
             ENV_POLL: str(poll_seconds),

@@ -27,7 +27,6 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from aiohttp import WSMsgType, web
 
@@ -37,6 +36,7 @@ from samverkan.serve.files import static_file
 from samverkan.serve.page import observer_page, refusal_page, security_headers
 from samverkan.serve.processes import APP_ARGV, ObserverProcess
 from samverkan.services.invitations import InvitationService
+from samverkan.store.location import DatabaseLocation
 
 log = logging.getLogger("samverkan.serve")
 
@@ -82,7 +82,7 @@ class ObserverServer:
     def __init__(
         self,
         *,
-        db_path: Path,
+        db_path: DatabaseLocation,
         meeting_id: str,
         title: str,
         invitations: InvitationService,

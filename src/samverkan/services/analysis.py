@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, text
+from sqlalchemy import Connection, Table, select
 
 from samverkan.domain.clock import ClockEvent, EventKind
 from samverkan.domain.errors import UserError
@@ -125,7 +125,7 @@ class AnalysisService:
                     NOTE.c.deleted.is_(False),
                     NOTE.c.kind != NoteKind.OBSERVATION.value,
                 )
-                .order_by(MEETING.c.number, NOTE.c.created_at, text("note.rowid"))
+                .order_by(MEETING.c.number, NOTE.c.created_at, NOTE.c.added_seq)
             )
             return tuple((mid, nid) for mid, nid in rows)
 
@@ -240,8 +240,8 @@ def _events(conn: Connection, project_id: str) -> dict[str, tuple[ClockEvent, ..
         )
         .join(MEETING, MEETING.c.id == EVENT.c.meeting_id)
         .where(_in_project(project_id))
-        # rowid breaks ties: a start and its first phase share one instant.
-        .order_by(EVENT.c.meeting_id, EVENT.c.at, text("meeting_event.rowid"))
+        # added_seq breaks ties: a start and its first phase share one instant.
+        .order_by(EVENT.c.meeting_id, EVENT.c.at, EVENT.c.added_seq)
     )
     found: dict[str, list[ClockEvent]] = {}
     for mid, at, kind, phase_id, org_id in rows:

@@ -1,17 +1,16 @@
 """The two big reads of the analysis: a project's notes and its tags, on the DBAPI cursor.
 
-They run on the sqlite3 connection under the SQLAlchemy connection, inside the same
+They run on the DBAPI connection under the SQLAlchemy connection, inside the same
 read transaction: SQLAlchemy's result rows cost several microseconds each, and these
 are 100,000 notes and 200,000 tags on the reference database. Values are converted
-here instead (the store keeps times as UTC ISO text, dates as ISO text, booleans as
-0/1).
+here instead (:mod:`samverkan.store.values`: SQLite keeps times as UTC ISO text,
+dates as ISO text, booleans as 0/1; a server gives typed values).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -19,6 +18,9 @@ from sqlalchemy import Connection
 from samverkan.domain.model import CodeView, NoteKind
 from samverkan.domain.observers import first_spellings, has_variants
 from samverkan.domain.series import Remark
+from samverkan.store.engine import full_scan_hint
+from samverkan.store.raw_insert import driver_sql
+from samverkan.store.values import day, utc
 
 _KINDS = {kind.value: kind for kind in NoteKind}
 # Notes the analysis keeps whole even when nobody tagged them.
@@ -33,7 +35,7 @@ _NOTES_SQL = """
            note.owner_organisation_id, note.due, note.done, note.owner_person_id
     FROM note
     JOIN meeting ON meeting.id = note.meeting_id
-    WHERE meeting.project_id = ? AND note.deleted = 0
+    WHERE meeting.project_id = ? AND NOT note.deleted
 """
 # A project's codes are its own, so its tags are those with its code ids. When the
 # project holds a good part of the file, one sequential pass over the table beats the
@@ -52,12 +54,12 @@ class Tags:
 
 
 def _driver(conn: Connection) -> Any:
-    """The sqlite3 connection under ``conn``, inside the transaction ``conn`` began."""
+    """The DBAPI connection under ``conn``, inside the transaction ``conn`` began."""
     return conn.connection.driver_connection
 
 
 def notes_of(conn: Connection, project_id: str) -> list[NoteRow]:
-    return list(_driver(conn).execute(_NOTES_SQL, (project_id,)))
+    return list(_driver(conn).execute(driver_sql(_NOTES_SQL, conn.dialect), (project_id,)))
 
 
 def tags_of(
@@ -79,10 +81,9 @@ def tags_of(
     if not code_ids:
         return found, {}
     driver = _driver(conn)
-    # rowids only grow, so the largest is the number of notes ever written: cheap and close.
-    written = driver.execute("SELECT max(rowid) FROM note").fetchone()[0] or 0
-    hint = "NOT INDEXED" if len(note_meeting) * _SCAN_SHARE > written else ""
+    hint = full_scan_hint(conn, len(note_meeting) * _SCAN_SHARE)
     sql = _TAGS_SQL.format(hint=hint, codes=", ".join("?" * len(code_ids)))
+    sql = driver_sql(sql, conn.dialect)
     by_note = found.by_note
     spelled: set[str] = set()
     for note_id, code_id, observer, active in driver.execute(sql, code_ids):
@@ -151,7 +152,7 @@ def remarks_of(
             float(offset or 0.0),
             tuple(tags[nid]) if nid in tags else empty,
             owner,
-            date.fromisoformat(due) if due else None,
+            day(due),
             bool(done),
             owner_person,
         )
@@ -174,9 +175,7 @@ def remarks_of(
     )
 
 
-def _utc(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+_utc = utc
 
 
 def note_counts(notes: list[NoteRow]) -> dict[tuple[str, str | None], int]:

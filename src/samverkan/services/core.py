@@ -15,6 +15,7 @@ from samverkan.services.projects import ProjectService
 from samverkan.services.tags import TagService
 from samverkan.store.backup import backup_to
 from samverkan.store.engine import Database, DatabaseBusy
+from samverkan.store.location import DatabaseLocation
 from samverkan.store.opening import open_database
 
 if TYPE_CHECKING:
@@ -47,7 +48,15 @@ class Services:
 
     @property
     def path(self) -> Path:
-        return self.database.path
+        """The file (SQLite); a server database has none: see :attr:`location`."""
+        path = getattr(self.database, "path", None)
+        if not isinstance(path, Path):
+            raise AttributeError("a server database has no file path")
+        return path
+
+    @property
+    def location(self) -> DatabaseLocation:
+        return self.database.location  # type: ignore[return-value]
 
     def backup(self, target: Path, *, force: bool = True) -> Path:
         """A consistent copy; never over the database, over another file only with ``force``."""
@@ -58,6 +67,6 @@ class Services:
 
 
 def open_services(
-    path: Path, clock: Callable[[], datetime] = system_clock, author: str = ""
+    path: DatabaseLocation, clock: Callable[[], datetime] = system_clock, author: str = ""
 ) -> Services:
     return Services(open_database(path), clock, author)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from samverkan.domain.clock import ClockEvent, ClockState, EventKind, replay
@@ -214,7 +213,7 @@ def _events(session: Session, meeting_id: str) -> list[ClockEvent]:
     rows = session.exec(
         select(t.MeetingEvent)
         .where(t.MeetingEvent.meeting_id == meeting_id)
-        # rowid breaks ties: a start and its first phase share one instant.
-        .order_by(col(t.MeetingEvent.at), text("meeting_event.rowid"))
+        # added_seq breaks ties: a start and its first phase share one instant.
+        .order_by(col(t.MeetingEvent.at), col(t.MeetingEvent.added_seq))
     ).all()
     return [ClockEvent(r.at, EventKind(r.kind), r.phase_id, r.organisation_id) for r in rows]

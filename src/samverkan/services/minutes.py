@@ -9,9 +9,9 @@ included, and building ORM instances would cost most of that.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-from sqlalchemy import literal_column, text
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from samverkan.domain.minutes_data import EarlierAction, MinutesData
@@ -28,6 +28,7 @@ from samverkan.services.projects import meeting_summary, meeting_view
 from samverkan.store import tables as t
 from samverkan.store.converters import note_view
 from samverkan.store.engine import Database
+from samverkan.store.values import day, utc
 
 
 class MinutesService:
@@ -47,9 +48,7 @@ class MinutesService:
                     col(t.Note.done).is_(False),
                     col(t.Note.deleted).is_(False),
                 )
-                .order_by(
-                    col(t.Meeting.number), col(t.Note.created_at), literal_column("note.rowid")
-                )
+                .order_by(col(t.Meeting.number), col(t.Note.created_at), col(t.Note.added_seq))
             ).all()
             first_due = _first_due(session, [row.id for row, _number in earlier])
             return MinutesData(
@@ -73,7 +72,7 @@ _NOTES_SQL = text(
     "SELECT id, phase_id, organisation_id, person_id, author, kind, text, created_at,"
     " offset_seconds, owner_organisation_id, owner_person_id, due, done, revision"
     " FROM note WHERE meeting_id = :meeting AND NOT deleted"
-    " ORDER BY created_at, rowid"  # rowid breaks ties in the order of writing
+    " ORDER BY created_at, added_seq"  # ties in the order of writing
 )
 _TAGS_SQL = text(
     "SELECT tag.note_id, tag.code_id, tag.observer FROM note"
@@ -113,7 +112,7 @@ def _notes(session: Session, meeting_id: str, project_id: str) -> tuple[NoteView
             offset_seconds=offset_seconds,
             owner_organisation_id=owner_organisation_id,
             owner_person_id=owner_person_id,
-            due=date.fromisoformat(due) if due else None,
+            due=day(due),
             done=bool(done),
             revision=revision,
             # In codebook order, as NoteService gives them.
@@ -138,10 +137,7 @@ def _notes(session: Session, meeting_id: str, project_id: str) -> tuple[NoteView
     )
 
 
-def _utc(stored: str) -> datetime:
-    # As samverkan.store.types.UTCDateTime reads it.
-    parsed = datetime.fromisoformat(stored)
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+_utc = utc
 
 
 def _first_due(session: Session, note_ids: list[str]) -> dict[str, date]:
@@ -159,7 +155,7 @@ def _first_due(session: Session, note_ids: list[str]) -> dict[str, date]:
         {f"n{i}": note_id for i, note_id in enumerate(note_ids)},
     )
     for note_id, stored in rows:
-        due = date.fromisoformat(stored) if stored else None
+        due = day(stored)
         if due is not None and note_id not in found:
             found[note_id] = due
         last[note_id] = due
@@ -182,11 +178,13 @@ def _observers(session: Session, meeting_id: str, project_id: str) -> tuple[str,
 
 
 _OBSERVERS_SQL = text(
-    "SELECT tag.observer, min(tag.created_at), max(note.meeting_id = :meeting)"
+    "SELECT tag.observer, min(tag.created_at),"
+    " max(CASE WHEN note.meeting_id = :meeting THEN 1 ELSE 0 END)"
     " FROM tag JOIN note ON note.id = tag.note_id JOIN meeting ON meeting.id = note.meeting_id"
     " WHERE meeting.project_id = :project GROUP BY tag.observer"
     " UNION ALL"
-    " SELECT note.author, min(note.created_at), max(note.meeting_id = :meeting)"
+    " SELECT note.author, min(note.created_at),"
+    " max(CASE WHEN note.meeting_id = :meeting THEN 1 ELSE 0 END)"
     " FROM note JOIN meeting ON meeting.id = note.meeting_id"
     " WHERE meeting.project_id = :project AND note.kind = 'observation' AND NOT note.deleted"
     " GROUP BY note.author"
@@ -220,7 +218,7 @@ def _done_since(session: Session, meeting: MeetingView) -> tuple[EarlierAction, 
             col(t.Note.deleted).is_(False),
             col(t.Note.done_at) > since,
         )
-        .order_by(col(t.Note.done_at), literal_column("note.rowid"))
+        .order_by(col(t.Note.done_at), col(t.Note.added_seq))
     )
     if meeting.closed_at is not None:
         query = query.where(col(t.Note.done_at) <= meeting.closed_at)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, literal_column, text
+from sqlalchemy import insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col, select
@@ -26,18 +27,14 @@ from samverkan.i18n import _
 from samverkan.store import tables as t
 from samverkan.store.converters import note_view
 from samverkan.store.engine import Database
-from samverkan.store.raw_insert import RawInsert
-from samverkan.store.types import UTCDateTime
+from samverkan.store.raw_insert import RawInsert, driver_sql
+from samverkan.store.values import utc
 
 _NOTE_TABLE: Any = t.Note.__table__  # type: ignore[attr-defined]
 _REVISION_TABLE: Any = t.NoteRevision.__table__  # type: ignore[attr-defined]
-_STARTED = UTCDateTime()
 
 
-def _utc(stored: str) -> datetime:
-    value = _STARTED.process_result_value(stored, None)  # type: ignore[arg-type]
-    assert value is not None  # the column is NOT NULL
-    return value
+_utc = utc
 
 
 # The fields a revision snapshots and an undo restores.
@@ -98,6 +95,18 @@ class RevisionView:
     deleted: bool
 
 
+_MEETING_SQL = "SELECT status, started_at FROM meeting WHERE id = ?"
+_EVENTS_SQL = (
+    "SELECT at, kind, phase_id FROM meeting_event WHERE meeting_id = ? "
+    "AND kind != 'floor' ORDER BY at, added_seq"
+)
+
+
+@cache
+def _driver_statements(dialect: Dialect) -> tuple[str, str]:
+    return driver_sql(_MEETING_SQL, dialect), driver_sql(_EVENTS_SQL, dialect)
+
+
 class NoteService:
     def __init__(self, database: Database, clock: Callable[[], datetime], author: str) -> None:
         self._db = database
@@ -130,9 +139,8 @@ class NoteService:
             connection = session.connection()
             dbapi = connection.connection.driver_connection
             assert dbapi is not None
-            row = dbapi.execute(
-                "SELECT status, started_at FROM meeting WHERE id = ?", (meeting_id,)
-            ).fetchone()
+            sql = _driver_statements(connection.dialect)
+            row = dbapi.execute(sql[0], (meeting_id,)).fetchone()
             if row is None:
                 raise UserError(_("the meeting no longer exists in this database"))
             if row[0] == MeetingStatus.CLOSED:
@@ -143,11 +151,7 @@ class NoteService:
             # the log knows the phase better than the screen that queued it.
             events = [
                 ClockEvent(_utc(at), EventKind(kind), phase_id)
-                for at, kind, phase_id in dbapi.execute(
-                    "SELECT at, kind, phase_id FROM meeting_event WHERE meeting_id = ? "
-                    "AND kind != 'floor' ORDER BY at, rowid",
-                    (meeting_id,),
-                )
+                for at, kind, phase_id in dbapi.execute(sql[1], (meeting_id,))
             ]
             clock = replay(events, now)
             offset = clock.total
@@ -299,8 +303,8 @@ class NoteService:
         )
         if not include_deleted:
             query = query.where(table.c.deleted.is_(False))
-        # rowid breaks ties in the order notes were written (ids are random).
-        query = query.order_by(table.c.created_at, literal_column("note.rowid"))
+        # added_seq breaks ties in the order notes were written (ids are random).
+        query = query.order_by(table.c.created_at, table.c.added_seq)
         with self._db.read() as session:
             rows = session.execute(query).all()
             tags = _tags_of(session, None, meeting_id=meeting_id)
@@ -341,7 +345,7 @@ class NoteService:
                     col(t.Note.done).is_(False),
                     col(t.Note.deleted).is_(False),
                 )
-                .order_by(col(t.Meeting.number), col(t.Note.created_at), text("note.rowid"))
+                .order_by(col(t.Meeting.number), col(t.Note.created_at), col(t.Note.added_seq))
             ).all()
             return [note_view(r) for r in rows]
 

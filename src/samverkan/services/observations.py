@@ -32,7 +32,6 @@ from samverkan.services.observation_import import ImportSummary, merge
 from samverkan.services.observation_live import (
     ChangeCursor,
     Changes,
-    DataVersion,
     current_phase,
     read_changes,
     tags_of,
@@ -54,10 +53,10 @@ class ObservationService:
     def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
         self._db = database
         self._clock = clock
-        self._version = DataVersion(database.path)
+        self._closed = False
 
     def close(self) -> None:
-        self._version.close()
+        self._closed = True  # no more shortcut: every later call reads
 
     # ------------------------------------------------------------ writing
 
@@ -194,9 +193,9 @@ class ObservationService:
     def changes_since(self, meeting_id: str, cursor: ChangeCursor | None) -> Changes:
         """What changed on the meeting since ``cursor``; everything if it is None.
 
-        While no other connection has committed, this is one pragma and no query.
+        While no other connection has committed, this is one cheap look and no query.
         """
-        version = self._version.read()
+        version = None if self._closed else self._db.change_token()
         if cursor is not None and version is not None and version == cursor.data_version:
             return Changes((), (), (), cursor.phase_id, cursor.status, cursor)
         with self._db.read() as session:
@@ -210,5 +209,5 @@ class ObservationService:
     def unchanged(self, cursor: ChangeCursor) -> bool:
         """True when nothing was committed since ``cursor``: a few microseconds, no query,
         so a screen can ask this on its own thread as often as it likes."""
-        version = self._version.read()
+        version = None if self._closed else self._db.change_token()
         return version is not None and version == cursor.data_version

@@ -79,7 +79,7 @@ class ProjectService:
         self._db = database
 
     def list_projects(self) -> list[ProjectSummary]:
-        return list_projects(self._db.path)
+        return list_projects(self._db)
 
     def resolve_ref(self, ref: str) -> str:
         """The meeting id for ``SHORT/NUMBER``; a clear error when there is none."""
@@ -116,7 +116,7 @@ class ProjectService:
             return row.id
 
     def project(self, project_id: str) -> ProjectSummary:
-        for project in list_projects(self._db.path):
+        for project in list_projects(self._db):
             if project.id == project_id:
                 return project
         raise UserError(_("the project no longer exists in this database"))

@@ -1,9 +1,12 @@
-"""Consistent copies of the database through SQLite's online backup API.
+"""Consistent copies of the database, always as one portable SQLite file.
 
 The backup API copies pages under a read lock and restarts when another
 process writes meanwhile, so the copy is always one consistent state even
 while a meeting is being recorded. The copy is checked before it is kept: a
 damaged database gives a refusal, not a backup that looks fine.
+A server database is copied row by row from one snapshot (``REPEATABLE READ``)
+into a new samverkan file at the same schema: a copy that ``samverkan --db FILE``
+opens on any laptop, without the server.
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ def backup_to(database: Database, target: Path, *, force: bool = True) -> Path:
     Never over the database itself; over an existing file only with ``force``.
     """
     target = target.expanduser()
-    if is_database_file(target, database.path):
+    source = getattr(database, "path", None)  # a server database has no file
+    if isinstance(source, Path) and is_database_file(target, source):
         raise BackupRefused(
             _("{path} is the database itself; choose another file with -o FILE").format(path=target)
         )
@@ -64,7 +68,13 @@ def backup_to(database: Database, target: Path, *, force: bool = True) -> Path:
     partial.unlink(missing_ok=True)
     create_private_file(partial)
     try:
-        _copy(database.path, partial)
+        path = getattr(database, "path", None)
+        if isinstance(path, Path):
+            _copy(path, partial)
+        else:
+            partial.unlink()  # the copy is made as a new samverkan file
+            _copy_server(database, partial)
+            os.chmod(partial, 0o600)
         os.replace(partial, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -129,3 +139,36 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True  # someone else's process: leave its file alone
     return True
+
+
+def _copy_server(database: Database, partial: Path) -> None:
+    from sqlmodel import SQLModel
+
+    from samverkan.store import tables  # noqa: F401  (the tables on the metadata)
+    from samverkan.store.opening import open_database
+
+    copy = open_database(partial)  # a new file at this program's schema
+    try:
+        with (
+            database.engine.connect().execution_options(
+                isolation_level="REPEATABLE READ"
+            ) as source,
+            copy.engine.begin() as dest,
+        ):
+            for table in SQLModel.metadata.sorted_tables:
+                query = table.select()
+                if "added_seq" in table.c:
+                    # In the order of writing: the copy numbers them again, in that order.
+                    query = query.order_by(table.c.added_seq)
+                result = source.execute(query)
+                while batch := result.fetchmany(2000):
+                    dest.execute(table.insert(), [row._asdict() for row in batch])
+            source.rollback()
+    finally:
+        copy.dispose()
+    # One file to mail or archive, as a file's backup is.
+    plain = sqlite3.connect(partial)
+    try:
+        plain.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        plain.close()

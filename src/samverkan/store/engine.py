@@ -1,7 +1,13 @@
-"""Opening the SQLite file: pragmas on every connection, BEGIN IMMEDIATE for writes.
+"""The engine seam: one :class:`Database` interface, one implementation per engine.
 
-Several processes share one file (facilitator, observers, a CLI export), so
-every connection runs in WAL mode with a busy timeout, and a write
+Services and the UI only use :class:`Database` (``read``, ``write``,
+``change_token``, ``location``); everything engine-specific lives in its
+subclass: :class:`SqliteDatabase` here (the default, a file on the laptop) and
+``ServerDatabase`` in :mod:`samverkan.store.server` (PostgreSQL), chosen by
+:func:`samverkan.store.opening.open_database` from the location.
+
+On SQLite several processes share one file (facilitator, observers, a CLI
+export), so every connection runs in WAL mode with a busy timeout, and a write
 transaction takes the write lock at BEGIN rather than at its first UPDATE:
 that way two writers queue instead of failing half-way with "database is
 locked".
@@ -10,6 +16,7 @@ locked".
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -39,7 +46,7 @@ class DatabaseBusy(UserError):
 
     retryable = True
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: object) -> None:
         super().__init__(
             _("the database {path} is busy: another program is writing to it; try again").format(
                 path=path
@@ -87,11 +94,48 @@ def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, pool_size: i
 
 
 class Database:
-    """The engine of one file, with a read session and a write session.
+    """One database, with a read session and a write session, whatever the engine.
 
     ``write()`` is one unit of work: it commits on leaving the block, or rolls
-    back everything if the block raises.
+    back everything if the block raises. Writers take turns, so the change
+    sequence (:mod:`samverkan.store.change_seq`) follows commit order.
     """
+
+    engine: Engine
+    #: "sqlite" or "postgresql": for the few places that must say which (messages).
+    kind: str
+
+    @property
+    def location(self) -> object:
+        """The path or :class:`~samverkan.store.location.ServerURL` (``str()`` is safe to show)."""
+        raise NotImplementedError
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self, *, wait: bool = True) -> Iterator[Session]:  # pragma: no cover - abstract
+        raise NotImplementedError
+        yield
+
+    def change_token(self) -> int | None:
+        """A number that moves when another connection commits (None: unknown, read anyway)."""
+        return None
+
+    def writers_turn(self) -> Any:
+        """A context manager: this process's turn to write or migrate, across processes."""
+        raise NotImplementedError
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class SqliteDatabase(Database):
+    """The engine of one file."""
+
+    kind = "sqlite"
 
     def __init__(self, path: Path, engine: Engine) -> None:
         self.path = path
@@ -102,11 +146,17 @@ class Database:
         self.checkpoints = Checkpointer(path)
         # Asked before every write: a deleted or replaced file is noticed, not written into.
         self.identity = FileIdentity(path)
+        self._version = _DataVersion(path)
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+    @property
+    def location(self) -> Path:
+        return self.path
+
+    def writers_turn(self) -> Any:
+        return self.turns.turn()
+
+    def change_token(self) -> int | None:
+        return self._version.read()
 
     @contextmanager
     def write(self, *, wait: bool = True) -> Iterator[Session]:
@@ -148,3 +198,46 @@ class Database:
         if self._nowait is not None:
             self._nowait.dispose()
         self.turns.close()
+        self._version.close()
+
+
+class _DataVersion:
+    """``PRAGMA data_version`` of one dedicated connection: moves when others commit."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+        self._closed = False
+
+    def read(self) -> int | None:
+        with self._lock:
+            if self._closed:
+                return None
+            try:
+                if self._connection is None:
+                    # as_uri() percent-encodes: a folder named "a?b#c%" must still work.
+                    uri = f"{self._path.resolve().as_uri()}?mode=ro"
+                    self._connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                row = self._connection.execute("PRAGMA data_version").fetchone()
+                return int(row[0])
+            except sqlite3.Error:
+                return None  # no shortcut then: every poll reads
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+
+def full_scan_hint(connection: Any, rows_wanted: int) -> str:
+    """SQLite's ``NOT INDEXED`` for the tag table when more than ``rows_wanted`` notes
+    exist (a sequential pass then beats the index); nothing on other engines, whose
+    planners know their tables' sizes."""
+    if connection.dialect.name != "sqlite":
+        return ""
+    # rowids only grow, so the largest is the number of notes ever written: cheap and close.
+    written = connection.exec_driver_sql("SELECT max(rowid) FROM note").scalar() or 0
+    return "NOT INDEXED" if rows_wanted > written else ""

@@ -149,3 +149,23 @@ def check_database(path: Path) -> str | None:
             ).format(path=path, revision=revision, way_out=_way_out())
         )
     return revision
+
+
+def check_server_revision(location: object, tables: set[str], revision: str | None) -> str | None:
+    """The same refusals for a server database (its tables and revision already read)."""
+    samverkan_tables = {"project", "meeting", "note"}
+    if tables and revision is None and (tables & samverkan_tables or tables - {"alembic_version"}):
+        raise StoreError(
+            _(
+                "the database {url} holds tables of another program and was left untouched; "
+                "create an empty database for samverkan"
+            ).format(url=location)
+        )
+    if revision is not None and revision not in known_revisions():
+        raise StoreError(
+            _(
+                "the database {url} was written by a newer version of samverkan "
+                "(schema {revision}); update samverkan"
+            ).format(url=location, revision=revision)
+        )
+    return revision

@@ -17,15 +17,28 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 
 
+def placeholder(dialect: Dialect) -> str:
+    """The DBAPI's positional parameter mark: ``?`` for sqlite3, ``%s`` for psycopg."""
+    return "?" if dialect.paramstyle == "qmark" else "%s"
+
+
+def driver_sql(sql: str, dialect: Dialect) -> str:
+    """SQL written with ``?`` marks, for this dialect's DBAPI (no literal ``?`` inside)."""
+    return sql if dialect.paramstyle == "qmark" else sql.replace("?", "%s")
+
+
 class RawInsert:
     def __init__(self, table: Table, dialect: Dialect) -> None:
-        names = [column.name for column in table.columns]
+        # Columns the database fills itself (the change sequence) are left out.
+        columns = [c for c in table.columns if not c.info.get("set_by_database")]
+        names = [column.name for column in columns]
+        mark = placeholder(dialect)
         self.sql = (
             f"INSERT INTO {table.name} ({', '.join(names)}) "
-            f"VALUES ({', '.join('?' for _ in names)})"
+            f"VALUES ({', '.join(mark for _ in names)})"
         )
         self._columns: list[tuple[str, Callable[[Any], Any] | None]] = [
-            (column.name, column.type.bind_processor(dialect)) for column in table.columns
+            (column.name, column.type.bind_processor(dialect)) for column in columns
         ]
 
     def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -9,8 +9,10 @@ so there is one implementation of the listing.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from samverkan.domain.model import (
     MeetingStatus,
@@ -42,60 +44,94 @@ def read_projects(path: Path) -> list[ProjectSummary]:
         ) from exc
 
 
+def read_projects_of(connection: Any) -> list[ProjectSummary]:
+    """The same listing on any SQLAlchemy connection (a server database)."""
+
+    def run(sql: str) -> Iterable[Any]:
+        rows: Iterable[Any] = connection.exec_driver_sql(sql).all()
+        return rows
+
+    return _listing(run)
+
+
 def _read_projects(path: Path) -> list[ProjectSummary]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
-        orgs: dict[str, list[OrganisationView]] = {}
-        names: dict[str, tuple[str, str]] = {}
-        for oid, pid, short, name, kind, position in conn.execute(
-            "SELECT id, project_id, short, name, kind, position FROM organisation ORDER BY position"
-        ):
-            orgs.setdefault(pid, []).append(OrganisationView(oid, short, name, kind, position))
-            names[oid] = (short, name)
-        counts = dict(
-            conn.execute("SELECT meeting_id, count(*) FROM note WHERE deleted = 0 GROUP BY 1")
-        )
-        meetings: dict[str, list[MeetingSummary]] = {}
-        projects = conn.execute(
-            "SELECT id, short, name, lang, description, facilitator, observers, steering_group "
-            "FROM project ORDER BY short"
-        ).fetchall()
-        shorts = {row[0]: row[1] for row in projects}
-        for mid, pid, number, title, day, start, place, host, status in conn.execute(
-            "SELECT id, project_id, number, title, date, start, place, host_organisation_id, "
-            "status FROM meeting ORDER BY number"
-        ):
-            host_short, host_name = names.get(host or "", ("", ""))
-            meetings.setdefault(pid, []).append(
-                MeetingSummary(
-                    id=mid,
-                    project_short=shorts.get(pid, ""),
-                    number=number,
-                    title=title,
-                    date=date.fromisoformat(day) if day else None,
-                    start=start,
-                    place=place,
-                    host_short=host_short,
-                    host_name=host_name,
-                    status=MeetingStatus(status),
-                    notes=counts.get(mid, 0),
-                )
-            )
-        return [
-            ProjectSummary(
-                id=pid,
-                short=short,
-                name=name,
-                lang=lang,
-                description=description,
-                facilitator=facilitator,
-                observers=_loads(observers),
-                steering_group=_loads(steering),
-                organisations=tuple(orgs.get(pid, ())),
-                meetings=tuple(meetings.get(pid, ())),
-            )
-            for pid, short, name, lang, description, facilitator, observers, steering in projects
-        ]
+        return _listing(conn.execute)
     finally:
         conn.close()
+
+
+def _listing(execute: Callable[[str], Iterable[Any]]) -> list[ProjectSummary]:
+    conn = _Runner(execute)
+    orgs: dict[str, list[OrganisationView]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for oid, pid, short, name, kind, position in conn.execute(
+        "SELECT id, project_id, short, name, kind, position FROM organisation ORDER BY position"
+    ):
+        orgs.setdefault(pid, []).append(OrganisationView(oid, short, name, kind, position))
+        names[oid] = (short, name)
+    counts = dict(
+        conn.execute("SELECT meeting_id, count(*) FROM note WHERE NOT deleted GROUP BY meeting_id")
+    )
+    meetings: dict[str, list[MeetingSummary]] = {}
+    projects = conn.execute(
+        "SELECT id, short, name, lang, description, facilitator, observers, steering_group "
+        "FROM project ORDER BY short"
+    ).fetchall()
+    shorts = {row[0]: row[1] for row in projects}
+    for mid, pid, number, title, day, start, place, host, status in conn.execute(
+        "SELECT id, project_id, number, title, date, start, place, host_organisation_id, "
+        "status FROM meeting ORDER BY number"
+    ):
+        host_short, host_name = names.get(host or "", ("", ""))
+        meetings.setdefault(pid, []).append(
+            MeetingSummary(
+                id=mid,
+                project_short=shorts.get(pid, ""),
+                number=number,
+                title=title,
+                date=_day(day),
+                start=start,
+                place=place,
+                host_short=host_short,
+                host_name=host_name,
+                status=MeetingStatus(status),
+                notes=counts.get(mid, 0),
+            )
+        )
+    return [
+        ProjectSummary(
+            id=pid,
+            short=short,
+            name=name,
+            lang=lang,
+            description=description,
+            facilitator=facilitator,
+            observers=_loads(observers),
+            steering_group=_loads(steering),
+            organisations=tuple(orgs.get(pid, ())),
+            meetings=tuple(meetings.get(pid, ())),
+        )
+        for pid, short, name, lang, description, facilitator, observers, steering in projects
+    ]
+
+
+class _Runner:
+    def __init__(self, execute: Callable[[str], Iterable[Any]]) -> None:
+        self._execute = execute
+
+    def execute(self, sql: str) -> Any:
+        return _Rows(list(self._execute(sql)))
+
+
+class _Rows(list[Any]):
+    def fetchall(self) -> list[Any]:
+        return list(self)
+
+
+def _day(value: Any) -> date | None:
+    if not value:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value)

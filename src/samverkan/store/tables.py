@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from samverkan.store.types import JSONList, UTCDateTime
@@ -25,6 +25,17 @@ def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:
         index=index,
         nullable=nullable,
         ondelete="CASCADE" if not nullable else "SET NULL",
+    )
+
+
+def _seq(*, index: bool = False) -> Any:
+    """A number of the change sequence: set by the database's triggers, never by us."""
+    return Field(
+        default=None,
+        sa_type=BigInteger,
+        nullable=True,
+        index=index,
+        sa_column_kwargs={"info": {"set_by_database": True}},
     )
 
 
@@ -153,6 +164,8 @@ class MeetingEvent(SQLModel, table=True):
     kind: str
     phase_id: str | None = _fk("phase.id", nullable=True, index=False)
     organisation_id: str | None = _fk("organisation.id", nullable=True, index=False)
+    added_seq: int | None = _seq()  # ties in ``at`` (a start and its first phase)
+    change_seq: int | None = _seq(index=True)
 
 
 class Note(SQLModel, table=True):
@@ -183,6 +196,8 @@ class Note(SQLModel, table=True):
     deleted: bool = False
     revision: int = 1
     updated_at: dt.datetime = _when()
+    added_seq: int | None = _seq()  # ties in ``created_at``: the order of writing
+    change_seq: int | None = _seq(index=True)  # what changed since
 
 
 class NoteRevision(SQLModel, table=True):
@@ -224,6 +239,8 @@ class Tag(SQLModel, table=True):
     active: bool = True
     created_at: dt.datetime = _when()
     updated_at: dt.datetime = _when()
+    added_seq: int | None = _seq()
+    change_seq: int | None = _seq(index=True)
 
 
 class Invitation(SQLModel, table=True):

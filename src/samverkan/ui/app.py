@@ -19,6 +19,7 @@ from textual.binding import Binding
 
 from samverkan.domain.clock import system_clock
 from samverkan.i18n import _, ngettext
+from samverkan.store.location import DatabaseLocation
 from samverkan.ui.commands import SamverkanCommands
 from samverkan.ui.home.screen import HomeScreen
 
@@ -51,7 +52,7 @@ class SamverkanApp(App[None]):
         services: Services | Callable[[], Services],
         clock: Callable[[], datetime] = system_clock,
         *,
-        path: Path | None = None,
+        path: Path | None = None,  # or a ServerURL
         poll_seconds: float = 0.1,
     ) -> None:
         """``services`` may be a function that opens them: then the first screen is
@@ -61,11 +62,11 @@ class SamverkanApp(App[None]):
             self._opener: Callable[[], Services] | None = services
             self._services: Services | None = None
             assert path is not None, "a lazily opened database needs its path"
-            self.db_path = path
+            self.db_path: DatabaseLocation = path
         else:
             self._opener = None
             self._services = services
-            self.db_path = services.path
+            self.db_path = services.location
         self._open_lock = threading.Lock()
         # Every meeting screen's write queue, finished (or kept) before the app exits.
         self._adopted: list[WriteQueue] = []
@@ -127,10 +128,19 @@ class SamverkanApp(App[None]):
             unsaved.extend(record_text(r) for r in writes.unsaved())
         return left, unsaved
 
+    def _recovery_anchor(self) -> Path:
+        """The file the recovery file sits beside: the database, or for a team
+        database on a server a name in this laptop's data folder."""
+        if isinstance(self.db_path, Path):
+            return self.db_path
+        from samverkan import locations
+
+        return locations.data_dir() / "team-database"
+
     def recovery_file(self) -> Path:
         from samverkan.services.recovery import recovery_path
 
-        return recovery_path(self.db_path)
+        return recovery_path(self._recovery_anchor())
 
     async def action_quit(self) -> None:
         """Quitting with notes still waiting for the database asks first."""
@@ -168,7 +178,7 @@ class SamverkanApp(App[None]):
         from samverkan.services.recovery import count_notes, left_behind
 
         try:
-            files = left_behind(self.db_path)
+            files = left_behind(self._recovery_anchor())
         except OSError:
             return
         count = count_notes(files)

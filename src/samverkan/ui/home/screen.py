@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -92,8 +93,10 @@ class HomeScreen(SamverkanScreen):
         table.add_column(pgettext("column heading, 5 letters", "Notes"), key="notes", width=5)
         table.add_column(_("Title"), key="title", width=20)
         # The file's name only: the full path is long; `samverkan list` and --db show it.
-        self.sub_title = self.samverkan.db_path.name
-        if self.samverkan.services_ready():
+        # A server database shows its URL, without any password.
+        where = self.samverkan.db_path
+        self.sub_title = where.name if isinstance(where, Path) else str(where)
+        if self.samverkan.services_ready() or not isinstance(where, Path):
             self.load_projects()
             return
         # First start: list with the light reader (a few ms, no ORM) so the very first frame
@@ -101,7 +104,7 @@ class HomeScreen(SamverkanScreen):
         from samverkan.services.listing import list_projects
 
         try:
-            self.show_projects(list_projects(self.samverkan.db_path))
+            self.show_projects(list_projects(where))
         except Exception as exc:  # one sentence, never a traceback
             self.samverkan.show_error(problem_sentence(exc))
         # A quarter second leaves the first frames to painting; the import holds the GIL.
