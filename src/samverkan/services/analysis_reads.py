@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
 
 from samverkan.domain.model import CodeView, NoteKind
 from samverkan.domain.observers import first_spellings, has_variants
@@ -103,18 +104,22 @@ def tags_of(
             note_tags.append((code_id, observer))
             found.codes.add(code_id)
     if has_variants(spelled):
-        _one_spelling(driver, spelled, by_note, coders)
+        _one_spelling(driver, conn.dialect, spelled, by_note, coders)
     return found, {m: frozenset(names) for m, names in coders.items()}
 
 
 def _one_spelling(
-    driver: Any, spelled: set[str], by_note: TagsByNote, coders: dict[str, set[str]]
+    driver: Any,
+    dialect: Dialect,
+    spelled: set[str],
+    by_note: TagsByNote,
+    coders: dict[str, set[str]],
 ) -> None:
     """Rewrite every spelling of an observer's name as the one first written (rare)."""
     names = sorted(spelled)
     marks = ", ".join("?" * len(names))
     sql = f"SELECT observer, min(created_at) FROM tag WHERE observer IN ({marks}) GROUP BY observer"
-    first = dict(driver.execute(sql, names))
+    first = dict(driver.execute(driver_sql(sql, dialect), names))
     canonical = first_spellings(first)
     for note_tags in by_note.values():
         note_tags[:] = list(dict.fromkeys((code, canonical[o]) for code, o in note_tags))
