@@ -24,6 +24,7 @@ from samverkan.i18n import _
 if TYPE_CHECKING:
     from samverkan.services.sync import SyncReport
     from samverkan.store.engine import Database
+    from samverkan.store.location import DatabaseLocation
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -88,33 +89,32 @@ def _remember_peer(peer: str) -> None:
             )
 
 
-def peer_path(peer: str) -> Path:
-    """The other database's file, from a path or an ``sqlite:///`` URL."""
+def peer_location(peer: str) -> DatabaseLocation:
+    """The other database: a ``postgresql://`` URL, an ``sqlite:///`` URL or a path."""
+    from samverkan.store.location import is_server_url, parse_location
+
     if peer.startswith("sqlite:///"):
         return Path(peer[len("sqlite:///") :]).expanduser()
-    if "://" in peer:
+    if "://" in peer and not is_server_url(peer):
         raise UserError(
             _("cannot sync with {url}: give a samverkan file or a postgresql:// URL").format(
-                url=peer
+                url=shown(peer)
             )
         )
-    return Path(peer).expanduser()
+    return parse_location(peer)
 
 
 def open_peer(peer: str) -> Database:
     from samverkan.store.opening import open_database
 
-    return open_database(peer_path(peer))
+    return open_database(peer_location(peer))
 
 
 def shown(peer: str) -> str:
     """The other database as it may be printed: never a password."""
-    if "://" in peer and "@" in peer:
-        scheme, rest = peer.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        user = credentials.split(":", 1)[0]
-        return f"{scheme}://{user}@{host}"
-    return peer
+    from samverkan.store.location import redact
+
+    return redact(peer) if "://" in peer else peer
 
 
 def without_password(peer: str) -> str:
@@ -184,9 +184,14 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     with _here(args) as here:
         if args.peer and not args.dry_run:
             _remember_peer(without_password(peer))
-        if peer_path(peer).resolve() == getattr(here, "path", None):
+        there_location = peer_location(peer)
+        if isinstance(there_location, Path):
+            same = there_location.resolve() == getattr(here, "path", None)
+        else:
+            same = str(there_location) == str(here.location)
+        if same:
             raise UserError(_("that is this very database; sync with another one"))
-        if args.dry_run and "://" not in peer and not peer_path(peer).exists():
+        if args.dry_run and isinstance(there_location, Path) and not there_location.exists():
             raise UserError(
                 _("there is no database at {path} yet; a sync without --dry-run creates it")
                 .format(path=peer)

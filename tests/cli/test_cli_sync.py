@@ -20,6 +20,7 @@ from samverkan.domain.model import NoteKind
 from samverkan.services import NoteDraft, open_services
 from samverkan.services.observations import ObservationService
 from samverkan.services.sync import canonical_dump
+from samverkan.store.location import DatabaseLocation
 from samverkan.store.opening import open_database
 
 
@@ -32,7 +33,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def dump(path: Path) -> str:
+def dump(path: DatabaseLocation) -> str:
     database = open_database(path)
     try:
         return canonical_dump(database)
@@ -54,14 +55,19 @@ def laptop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     return db
 
 
+@pytest.fixture
+def team(db_location: DatabaseLocation) -> DatabaseLocation:
+    """The team database: a file, or a database on the PostgreSQL server."""
+    return db_location
+
+
 def test_sync_remembers_the_other_database_and_a_second_run_has_nothing_to_do(
-    laptop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    laptop: Path, team: DatabaseLocation, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    team = tmp_path / "team.db"
-    code, out, err = run(capsys, "--db", str(laptop), "sync", "--with", str(team))
+    code, out, err = run(capsys, "--db", str(laptop), "sync", "--with", _url(team))
     assert code == 0, err
     assert "grupp-1/1" in out and "3 new notes" in out
-    assert load_settings()[0].sync_with == str(team)
+    assert load_settings()[0].sync_with == _url(team)
     assert dump(laptop) == dump(team)
     code, out, err = run(capsys, "--db", str(laptop), "sync")
     assert code == 0, err
@@ -69,12 +75,11 @@ def test_sync_remembers_the_other_database_and_a_second_run_has_nothing_to_do(
 
 
 def test_dry_run_lists_per_meeting_and_writes_nothing(
-    laptop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    laptop: Path, team: DatabaseLocation, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    team = tmp_path / "team.db"
-    run(capsys, "--db", str(team), "import", str(GRUPP_1))
+    run(capsys, "--db", _url(team), "import", str(GRUPP_1))
     before = dump(team)
-    code, out, _err = run(capsys, "--db", str(laptop), "sync", "--with", str(team), "--dry-run")
+    code, out, _err = run(capsys, "--db", str(laptop), "sync", "--with", _url(team), "--dry-run")
     assert code == 0
     assert "grupp-1/1" in out and "would send: 3 new notes" in out
     assert dump(team) == before
@@ -159,13 +164,12 @@ def _big_laptop(path: Path, capsys: pytest.CaptureFixture[str], notes: int) -> N
 
 
 def test_sync_killed_with_sigkill_then_rerun_converges(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, team: DatabaseLocation, capsys: pytest.CaptureFixture[str]
 ) -> None:
     laptop = tmp_path / "laptop.db"
-    team = tmp_path / "team.db"
     _big_laptop(laptop, capsys, 150)
     env = {**os.environ, "SAMVERKAN_HOME": str(tmp_path / "home")}
-    command = [sys.executable, "-m", "samverkan", "--db", str(laptop), "sync", "--with", str(team)]
+    command = [sys.executable, "-m", "samverkan", "--db", str(laptop), "sync", "--with", _url(team)]
     rng = random.Random(16)
     for attempt in range(2):
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -173,7 +177,7 @@ def test_sync_killed_with_sigkill_then_rerun_converges(
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
         del attempt
-        if team.exists():
+        if not isinstance(team, Path) or team.exists():
             dump(team)  # opens and reads: consistent whatever was cut off
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -185,13 +189,12 @@ def test_sync_killed_with_sigkill_then_rerun_converges(
 
 
 def test_sync_dying_between_meetings_then_rerun_converges(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, team: DatabaseLocation, capsys: pytest.CaptureFixture[str]
 ) -> None:
     laptop = tmp_path / "laptop.db"
-    team = tmp_path / "team.db"
     _big_laptop(laptop, capsys, 20)
     env = {**os.environ, "SAMVERKAN_HOME": str(tmp_path / "home"), "SAMVERKAN_SYNC_DIE_AT": "3"}
-    command = [sys.executable, "-m", "samverkan", "--db", str(laptop), "sync", "--with", str(team)]
+    command = [sys.executable, "-m", "samverkan", "--db", str(laptop), "sync", "--with", _url(team)]
     died = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert died.returncode == -signal.SIGKILL
     assert dump(laptop) != dump(team)
@@ -201,10 +204,17 @@ def test_sync_dying_between_meetings_then_rerun_converges(
     assert dump(laptop) == dump(team)
 
 
-def test_a_password_in_the_url_is_never_remembered() -> None:
-    from samverkan.cli_sync import without_password
+def _url(location: DatabaseLocation) -> str:
+    """As the user types it: the path, or the server URL (with any password)."""
+    return str(location) if isinstance(location, Path) else location.url
+
+
+def test_a_password_in_the_url_is_never_remembered_nor_printed() -> None:
+    from samverkan.cli_sync import shown, without_password
 
     url = "postgresql://anna:hemligt@db.example.org/team?sslmode=require&password=hemligt"
+    assert "hemligt" not in without_password(url)
     assert without_password(url) == "postgresql://anna@db.example.org/team?sslmode=require"
+    assert "hemligt" not in shown(url)
     assert without_password("postgresql:///team") == "postgresql:///team"
     assert without_password("/home/anna/team.db") == "/home/anna/team.db"

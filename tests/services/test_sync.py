@@ -16,21 +16,23 @@ from samverkan.domain.model import NoteKind
 from samverkan.services import Services, open_services
 from samverkan.services.notes import NoteDraft
 from samverkan.services.sync import Sync, canonical_dump
+from samverkan.store.location import DatabaseLocation
 
 
 class Laptops:
-    """Several databases, each with its own services and a clock of its own."""
+    """Several databases with one clock; "b" or "team" is the fixture's engine (a file,
+    or a database on the PostgreSQL server), the others are SQLite files."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, team: DatabaseLocation) -> None:
         self.tmp_path = tmp_path
+        self.team = team
         self.opened: dict[str, Services] = {}
         self.clock = ManualClock(datetime(2018, 6, 14, 7, 30, tzinfo=UTC))
 
     def __getitem__(self, name: str) -> Services:
         if name not in self.opened:
-            self.opened[name] = open_services(
-                self.tmp_path / f"{name}.db", clock=self.clock, author=name
-            )
+            where = self.team if name in ("b", "team") else self.tmp_path / f"{name}.db"
+            self.opened[name] = open_services(where, clock=self.clock, author=name)
         return self.opened[name]
 
     def sync(self, a: str, b: str, **kwargs: object) -> object:
@@ -46,8 +48,8 @@ class Laptops:
 
 
 @pytest.fixture
-def laptops(tmp_path: Path) -> Iterator[Laptops]:
-    found = Laptops(tmp_path)
+def laptops(tmp_path: Path, db_location: DatabaseLocation) -> Iterator[Laptops]:
+    found = Laptops(tmp_path, db_location)
     yield found
     found.close()
 
