@@ -177,9 +177,17 @@ class NoteService:
                 "updated_at": now,
             }
             note_insert, revision_insert = self._raw_inserts(connection.dialect)
-            dbapi.execute(note_insert.sql, note_insert.params(values))
-            revision = _revision_values(values, "create", now)
-            dbapi.execute(revision_insert.sql, revision_insert.params(revision))
+            if dbapi.execute(note_insert.sql, note_insert.params(values)).rowcount == 0:
+                # The note is there already: this is a retry of a commit that reached
+                # the database but whose answer did not (a server connection lost at
+                # that moment). Writing it again would double it; it is done.
+                written_before = True
+            else:
+                written_before = False
+                revision = _revision_values(values, "create", now)
+                dbapi.execute(revision_insert.sql, revision_insert.params(revision))
+        if written_before:
+            return self.note(note_id)
         return NoteView(
             id=note_id,
             meeting_id=meeting_id,
@@ -209,7 +217,10 @@ class NoteService:
 
     def _raw_inserts(self, dialect: Dialect) -> tuple[RawInsert, RawInsert]:
         if self._inserts is None:
-            self._inserts = (RawInsert(_NOTE_TABLE, dialect), RawInsert(_REVISION_TABLE, dialect))
+            self._inserts = (
+                RawInsert(_NOTE_TABLE, dialect, skip_existing=True),
+                RawInsert(_REVISION_TABLE, dialect),
+            )
         return self._inserts
 
     def edit(self, note_id: str, **changes: Any) -> NoteView:

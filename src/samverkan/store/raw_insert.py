@@ -28,7 +28,7 @@ def driver_sql(sql: str, dialect: Dialect) -> str:
 
 
 class RawInsert:
-    def __init__(self, table: Table, dialect: Dialect) -> None:
+    def __init__(self, table: Table, dialect: Dialect, *, skip_existing: bool = False) -> None:
         # Columns the database fills itself (the change sequence) are left out.
         columns = [c for c in table.columns if not c.info.get("set_by_database")]
         names = [column.name for column in columns]
@@ -37,6 +37,11 @@ class RawInsert:
             f"INSERT INTO {table.name} ({', '.join(names)}) "
             f"VALUES ({', '.join(mark for _ in names)})"
         )
+        if skip_existing:
+            # A row whose id is already there is left as it is (rowcount 0): the same
+            # statement on SQLite and PostgreSQL.
+            keys = ", ".join(column.name for column in table.primary_key.columns)
+            self.sql += f" ON CONFLICT ({keys}) DO NOTHING"
         self._columns: list[tuple[str, Callable[[Any], Any] | None]] = [
             (column.name, column.type.bind_processor(dialect)) for column in columns
         ]
