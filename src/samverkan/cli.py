@@ -21,7 +21,10 @@ from samverkan.i18n import _, ngettext, resolve_language, set_language
 from samverkan.store.location import DatabaseLocation, ServerURL
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from samverkan.services import Services
+    from samverkan.store.reading import Reader
     from samverkan.ui.app import SamverkanApp
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -148,9 +151,23 @@ def open_cli_services(args: argparse.Namespace, path: DatabaseLocation | None = 
     settings, the default file)."""
     from samverkan.services import open_services
 
+    return open_services(_chosen_database(args, path))
+
+
+def open_cli_reader(args: argparse.Namespace) -> AbstractContextManager[Reader]:
+    """A read-only :class:`Reader` on the user's database, for commands that only read:
+    a file at the current schema is read without SQLAlchemy's ORM."""
+    from samverkan.store.reading import open_reader
+
+    return open_reader(_chosen_database(args))
+
+
+def _chosen_database(
+    args: argparse.Namespace, path: DatabaseLocation | None = None
+) -> DatabaseLocation:
     chosen = path or locations.database_location(args.db)
     if isinstance(chosen, ServerURL):
-        return open_services(chosen)
+        return chosen
     creates = (args.command or "") in _CREATES_DATABASE
     if not chosen.exists() and not creates:
         raise UserError(
@@ -167,7 +184,7 @@ def open_cli_services(args: argparse.Namespace, path: DatabaseLocation | None = 
                 "it first (samverkan import FOLDER) or choose another with --db PATH"
             ).format(path=chosen)
         )
-    return open_services(chosen)
+    return chosen
 
 
 # ------------------------------------------------------------------ commands

@@ -18,7 +18,10 @@ from samverkan.domain.errors import UserError
 from samverkan.i18n import _
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from samverkan.domain.series import Series
+    from samverkan.store.reading import Reader
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -164,9 +167,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _report_text(args: argparse.Namespace) -> str:
     from samverkan.domain.analysis import analyse
-    from samverkan.domain.report import render_report
+    from samverkan.domain.report import quoted, render_report
+    from samverkan.services.analysis import project_id, read_series, read_texts
 
-    return render_report(analyse(_load_series(args)), lang=args.report_lang)
+    # Read without the texts the report does not print, then fetch the few it quotes.
+    with _reader(args) as reader:
+        analysis = analyse(read_series(reader, project_id(reader, args.project), texts=False))
+        quotes = read_texts(reader, quoted(analysis))
+    return render_report(analysis, lang=args.report_lang, quotes=quotes)
 
 
 def _cmd_export_tags(args: argparse.Namespace) -> int:
@@ -233,17 +241,12 @@ def _cmd_codebook(args: argparse.Namespace) -> int:
 
 def _codebook_export(args: argparse.Namespace) -> int:
     from samverkan import __version__
-    from samverkan.cli import open_cli_services
     from samverkan.domain.refiqda import export_codebook
-    from samverkan.services.analysis import AnalysisService
+    from samverkan.services.analysis import project_id, read_codebook
 
     check_target(args.output, force=args.force)
-    services = open_cli_services(args)
-    try:
-        analysis = AnalysisService(services.database)
-        book = analysis.codebook(services.projects.project_id(args.project))
-    finally:
-        services.close()
+    with _reader(args) as reader:
+        book = read_codebook(reader, project_id(reader, args.project))
     text = export_codebook(
         book.short, book.codes, lang=book.lang, origin=f"samverkan {__version__}"
     )
@@ -274,24 +277,21 @@ def _codebook_import(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ shared
 
 
-def _load_series(args: argparse.Namespace) -> Series:
-    return _load(args)[0]
+def _reader(args: argparse.Namespace) -> AbstractContextManager[Reader]:
+    from samverkan.cli import open_cli_reader
+
+    return open_cli_reader(args)
 
 
 def _load(
     args: argparse.Namespace, *, with_record: bool = False, every_note: bool = False
 ) -> tuple[Series, tuple[tuple[str, str], ...]]:
-    from samverkan.cli import open_cli_services
-    from samverkan.services.analysis import AnalysisService
+    from samverkan.services.analysis import project_id, read_record, read_series
 
-    services = open_cli_services(args)
-    try:
-        project_id = services.projects.project_id(args.project)
-        analysis = AnalysisService(services.database)
-        record = analysis.record(project_id) if with_record else ()
-        return analysis.series(project_id, every_note=every_note), record
-    finally:
-        services.close()
+    with _reader(args) as reader:
+        project = project_id(reader, args.project)
+        record = read_record(reader, project) if with_record else ()
+        return read_series(reader, project, every_note=every_note), record
 
 
 def _deliver(args: argparse.Namespace, text: str, done: str, **extra: object) -> int:

@@ -9,7 +9,7 @@ code labels) goes through :mod:`samverkan.domain.markdown_safe` and stays litera
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from samverkan.domain import markdown_safe as md
 from samverkan.domain.analysis import Analysis, MeetingInfo, Remark, participation, paused_gc
@@ -26,12 +26,18 @@ DASH = "–"
 cell = md.table_cell
 
 
-def render_report(analysis: Analysis, *, lang: str | None = None) -> str:
-    """The report as Markdown ending in one newline, in ``lang`` or the project's language."""
+def render_report(
+    analysis: Analysis, *, lang: str | None = None, quotes: Mapping[str, str] | None = None
+) -> str:
+    """The report as Markdown ending in one newline, in ``lang`` or the project's language.
+
+    ``quotes`` gives the text of the remarks quoted under each code (note id ->
+    text, see :func:`quoted`) when the series was read without texts.
+    """
     with paused_gc(), use_language(lang or analysis.series.lang):
         blocks = [
             *_header(analysis),
-            *_codes(analysis),
+            *_codes(analysis, quotes or {}),
             *_organisations(analysis),
             *_participation(analysis),
             *_decisions(analysis),
@@ -113,7 +119,14 @@ def _header(analysis: Analysis) -> list[str]:
     return ["# " + md.heading(title), "\\\n".join(md.inline(line) for line in lines)]
 
 
-def _codes(analysis: Analysis) -> list[str]:
+def quoted(analysis: Analysis) -> list[str]:
+    """The ids of the remarks the report quotes under its codes."""
+    return [
+        remark.id for code in analysis.series.codes for remark in representative(analysis, code.id)
+    ]
+
+
+def _codes(analysis: Analysis, quotes: Mapping[str, str]) -> list[str]:
     blocks = ["## " + _("Recurring success factors and obstacles")]
     blocks.append(_totals_table(analysis))
     held = len(_held(analysis))
@@ -130,7 +143,7 @@ def _codes(analysis: Analysis) -> list[str]:
             seen_any = True
             used.sort(key=lambda c: (-len(analysis.by_code[c.id]), c.position))
             blocks.append("#### " + md.heading(polarity_heading(polarity)))
-            blocks.append("\n".join(_code_item(analysis, code, held) for code in used))
+            blocks.append("\n".join(_code_item(analysis, code, held, quotes) for code in used))
         if not seen_any:
             blocks.append(_("No remark was tagged with a code of this dimension."))
     return blocks
@@ -148,7 +161,7 @@ def _totals_table(analysis: Analysis) -> str:
     return table(head, rows)
 
 
-def _code_item(analysis: Analysis, code: CodeView, held: int) -> str:
+def _code_item(analysis: Analysis, code: CodeView, held: int, quotes: Mapping[str, str]) -> str:
     remarks = analysis.by_code[code.id]
     matrix = analysis.by_meeting
     numbers = [m.number for m in analysis.series.meetings if matrix.count(code.id, m.id)]
@@ -163,7 +176,8 @@ def _code_item(analysis: Analysis, code: CodeView, held: int) -> str:
         meta = f"{meeting_ref(analysis.series.meeting(remark.meeting_id))}, " + _org_short(
             analysis, remark.organisation_id
         )
-        lines.append(f"  - {md.inline(meta)}: {md.inline(remark.text, indent=4)}")
+        text = quotes.get(remark.id, remark.text)
+        lines.append(f"  - {md.inline(meta)}: {md.inline(text, indent=4)}")
     return "\n".join(lines)
 
 

@@ -1,198 +1,254 @@
-"""The two big reads of the analysis: a project's notes and its tags, on the DBAPI cursor.
+"""The two big reads of the analysis: a project's tags, then its notes, each in one pass.
 
-They run on the DBAPI connection under the SQLAlchemy connection, inside the same
-read transaction: SQLAlchemy's result rows cost several microseconds each, and these
-are 100,000 notes and 200,000 tags on the reference database. Values are converted
-here instead (:mod:`samverkan.store.values`: SQLite keeps times as UTC ISO text,
-dates as ISO text, booleans as 0/1; a server gives typed values).
+Over 500 meetings these are 1,000,000 tags and 500,000 notes, and the report must
+stay within 5 s and 300 MB, so each table is read once, as a stream, and nothing
+is held per row that the series does not keep:
+
+- the tags first, into each note's list of (code id, observer) pairs; the pairs
+  and the observers' names are shared objects (a few dozen), not one per row;
+- then the notes: each note takes its tags out of that index as it passes, counts
+  towards its meeting and organisation, and becomes a :class:`Remark` only if it
+  is kept (tagged, a decision or an action item; every note for the tag export).
+  Ids and names repeated on every row (meeting, phase, organisation, author) are
+  shared too.
+
+Values are converted here (:mod:`samverkan.store.values`: SQLite keeps times as UTC
+ISO text, dates as ISO text, booleans as 0/1; a server gives typed values).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
-
-from sqlalchemy import Connection
-from sqlalchemy.engine import Dialect
 
 from samverkan.domain.model import CodeView, NoteKind
 from samverkan.domain.observers import first_spellings, has_variants
-from samverkan.domain.series import Remark
-from samverkan.store.engine import full_scan_hint
-from samverkan.store.raw_insert import driver_sql
+from samverkan.domain.series import MeetingInfo, Remark
+from samverkan.store.reading import Reader
 from samverkan.store.values import day, utc
 
 _KINDS = {kind.value: kind for kind in NoteKind}
+_OBSERVATION = NoteKind.OBSERVATION.value
 # Notes the analysis keeps whole even when nobody tagged them.
-_KEPT_KINDS = (NoteKind.DECISION.value, NoteKind.ACTION.value)
+_KEPT_KINDS = frozenset({NoteKind.DECISION.value, NoteKind.ACTION.value})
 
-TagsByNote = dict[str, list[tuple[str, str]]]
-NoteRow = tuple[Any, ...]
+Pair = tuple[str, str]  # (code id, observer)
 
-_NOTES_SQL = """
-    SELECT meeting.number, note.id, note.meeting_id, note.phase_id, note.organisation_id,
-           note.author, note.kind, note.text, note.created_at, note.offset_seconds,
-           note.owner_organisation_id, note.due, note.done, note.owner_person_id
-    FROM note
-    JOIN meeting ON meeting.id = note.meeting_id
-    WHERE meeting.project_id = ? AND NOT note.deleted
-"""
 # A project's codes are its own, so its tags are those with its code ids. When the
 # project holds a good part of the file, one sequential pass over the table beats the
 # code index (which ends in a random read per tag): 0.17 s against 0.39 s for 200,000
 # tags; for a tenth of the file the index wins (0.06 s against 0.19 s).
-_TAGS_SQL = """
-    SELECT note_id, code_id, observer, active FROM tag {hint} WHERE code_id IN ({codes})
-"""
+_TAGS_SQL = "SELECT note_id, code_id, observer, active FROM tag {hint} WHERE code_id IN ({codes})"
 _SCAN_SHARE = 3  # scan when the project has more than a third of the notes
+_NOTES_SQL = """
+    SELECT note.id, note.meeting_id, note.phase_id, note.organisation_id, note.author,
+           note.kind, {text}, note.created_at, note.offset_seconds,
+           note.owner_organisation_id, note.due, note.done, note.owner_person_id
+    FROM note
+    WHERE note.meeting_id IN (SELECT id FROM meeting WHERE project_id = ?) AND NOT note.deleted
+"""
+# Without texts, only what the report prints whole keeps its text.
+_KEPT_TEXT = "CASE WHEN note.kind IN ('decision', 'action') THEN note.text ELSE '' END"
 
 
 @dataclass
 class Tags:
-    by_note: TagsByNote  # active tags, (code id, observer)
-    codes: set[str]  # codes some active tag uses
+    """Every tag of the project's codes, by note, as read (before the notes are)."""
+
+    active: dict[str, list[Pair]] = field(default_factory=dict)
+    # observers of tags since removed: they still coded the meeting
+    inactive: dict[str, list[str]] = field(default_factory=dict)
+    codes: set[str] = field(default_factory=set)  # codes some active tag uses
+    observers: set[str] = field(default_factory=set)  # every spelling, deleted notes too
 
 
-def _driver(conn: Connection) -> Any:
-    """The DBAPI connection under ``conn``, inside the transaction ``conn`` began."""
-    return conn.connection.driver_connection
+@dataclass
+class Notes:
+    remarks: tuple[Remark, ...]  # by meeting number, then time
+    counts: dict[tuple[str, str | None], int]  # (meeting, organisation) -> notes
+    coders: dict[str, frozenset[str]]  # meeting -> observers of its record
+    observations: dict[str, int]  # meeting -> observers' own notes
 
 
-def notes_of(conn: Connection, project_id: str) -> list[NoteRow]:
-    return list(_driver(conn).execute(driver_sql(_NOTES_SQL, conn.dialect), (project_id,)))
+def read_tags(reader: Reader, project_id: str, code_ids: list[str]) -> Tags:
+    """Active tags per note (unsorted), and the observers of removed ones."""
+    found = Tags()
+    if not code_ids:
+        return found
+    notes = reader.one(
+        "SELECT count(*) FROM note "
+        "WHERE meeting_id IN (SELECT id FROM meeting WHERE project_id = ?)",
+        (project_id,),
+    )[0]
+    hint = reader.full_scan_hint(notes * _SCAN_SHARE)
+    sql = _TAGS_SQL.format(hint=hint, codes=", ".join("?" * len(code_ids)))
+    pairs: dict[Pair, Pair] = {}
+    shared = pairs.setdefault
+    active = found.active
+    inactive = found.inactive
+    for note_id, code_id, observer, is_active in reader.rows(sql, code_ids):
+        if is_active:
+            pair = shared((code_id, observer), (code_id, observer))
+            tags = active.get(note_id)
+            if tags is None:
+                active[note_id] = [pair]
+            else:
+                tags.append(pair)
+        else:
+            inactive.setdefault(note_id, []).append(observer)
+    found.codes = {code for code, _observer in pairs}
+    found.observers = {observer for _code, observer in pairs}
+    found.observers.update(o for names in inactive.values() for o in names)
+    return found
 
 
-def tags_of(
-    conn: Connection,
-    code_ids: list[str],
-    note_meeting: dict[str, str],
-    observations: frozenset[str] = frozenset(),
-) -> tuple[Tags, dict[str, frozenset[str]]]:
-    """Active tags per note (unsorted), and who coded each meeting's record.
+def read_notes(
+    reader: Reader,
+    project_id: str,
+    meetings: Iterable[MeetingInfo],
+    tags: Tags,
+    codes: tuple[CodeView, ...],
+    *,
+    every_note: bool = False,
+    texts: bool = True,
+) -> Notes:
+    """The project's notes (not deleted) in one pass, taking their tags out of ``tags``.
 
     Tags of deleted notes are left out. An observer who tagged and then untagged still
-    coded the meeting: the rows stay, inactive, and say so. Tags on observers' own
-    notes (``observations``) count, but do not make a coder of the facilitator's
-    record. Spellings of one observer's name that differ in case become the first
-    one written.
+    coded the meeting. Tags on observers' own notes count, but do not make a coder of
+    the facilitator's record. Each remark's tags are in codebook order, then by observer.
     """
-    found = Tags({}, set())
+    number = {m.id: m.number for m in meetings}
+    rank = _ranks(codes)
+    active, inactive = tags.active, tags.inactive
+    spelled_elsewhere: set[str] = set()  # removed tags on observers' own notes
+    shared: dict[Any, Any] = {}
+    same = shared.setdefault
+    tag_sets: dict[tuple[Pair, ...], tuple[Pair, ...]] = {}
+    same_tags = tag_sets.setdefault
+    counts: dict[tuple[str, str | None], int] = {}
+    observations: dict[str, int] = {}
     coders: dict[str, set[str]] = {}
-    if not code_ids:
-        return found, {}
-    driver = _driver(conn)
-    hint = full_scan_hint(conn, len(note_meeting) * _SCAN_SHARE)
-    sql = _TAGS_SQL.format(hint=hint, codes=", ".join("?" * len(code_ids)))
-    sql = driver_sql(sql, conn.dialect)
-    by_note = found.by_note
-    spelled: set[str] = set()
-    for note_id, code_id, observer, active in driver.execute(sql, code_ids):
-        meeting_id = note_meeting.get(note_id)
-        if meeting_id is None:
-            continue
-        if note_id not in observations:
-            names = coders.get(meeting_id)
+    kept: list[tuple[int, str, str, Remark]] = []
+    observer = itemgetter(1)
+    sql = _NOTES_SQL.format(text="note.text" if texts else _KEPT_TEXT)
+    for (
+        nid,
+        mid,
+        phase_id,
+        org_id,
+        author,
+        kind,
+        text,
+        created_at,
+        offset,
+        owner,
+        due,
+        done,
+        owner_person,
+    ) in reader.rows(sql, (project_id,)):
+        mid = same(mid, mid)
+        org_id = same(org_id, org_id)
+        key = (mid, org_id)
+        counts[key] = counts.get(key, 0) + 1
+        found = active.pop(nid, None)
+        removed = inactive.pop(nid, None) if inactive else None
+        if kind == _OBSERVATION:
+            observations[mid] = observations.get(mid, 0) + 1
+            if removed is not None:
+                spelled_elsewhere.update(removed)
+        elif found is not None or removed is not None:
+            names = coders.get(mid)
             if names is None:
-                coders[meeting_id] = names = set()
-            names.add(observer)
-        spelled.add(observer)
-        if active:
-            note_tags = by_note.get(note_id)
-            if note_tags is None:
-                by_note[note_id] = note_tags = []
-            note_tags.append((code_id, observer))
-            found.codes.add(code_id)
-    if has_variants(spelled):
-        _one_spelling(driver, conn.dialect, spelled, by_note, coders)
-    return found, {m: frozenset(names) for m, names in coders.items()}
-
-
-def _one_spelling(
-    driver: Any,
-    dialect: Dialect,
-    spelled: set[str],
-    by_note: TagsByNote,
-    coders: dict[str, set[str]],
-) -> None:
-    """Rewrite every spelling of an observer's name as the one first written (rare)."""
-    names = sorted(spelled)
-    marks = ", ".join("?" * len(names))
-    sql = f"SELECT observer, min(created_at) FROM tag WHERE observer IN ({marks}) GROUP BY observer"
-    first = dict(driver.execute(driver_sql(sql, dialect), names))
-    canonical = first_spellings(first)
-    for note_tags in by_note.values():
-        note_tags[:] = list(dict.fromkeys((code, canonical[o]) for code, o in note_tags))
-    for meeting_id, observers in coders.items():
-        coders[meeting_id] = {canonical[o] for o in observers}
-
-
-def sort_tags(tags: TagsByNote, codes: tuple[CodeView, ...]) -> None:
-    """Each note's tags in codebook order, then by observer."""
-    position = {code.id: index for index, code in enumerate(codes)}
-    last = len(position)
-    for found in tags.values():
-        if len(found) > 1:
-            found.sort(key=lambda tag: (position.get(tag[0], last), tag[1]))
-
-
-def remarks_of(
-    notes: list[NoteRow], tags: TagsByNote, *, every_note: bool = False
-) -> tuple[Remark, ...]:
-    """Tagged notes, decisions and action items (or every note), by meeting number, then time."""
-    kept = [row for row in notes if every_note or row[1] in tags or row[6] in _KEPT_KINDS]
-    # Stored times are UTC ISO text of one width, so text order is time order.
-    kept.sort(key=lambda row: (row[0], row[8], row[1]))
-    empty: tuple[tuple[str, str], ...] = ()
-    return tuple(
-        Remark(
-            nid,
-            mid,
-            phase_id,
-            org_id,
-            author or "",
-            _KINDS[kind],
-            body,
-            _utc(created_at),
-            float(offset or 0.0),
-            tuple(tags[nid]) if nid in tags else empty,
-            owner,
-            day(due),
-            bool(done),
-            owner_person,
+                coders[mid] = names = set()
+            if found is not None:
+                names.update(map(observer, found))
+            if removed is not None:
+                names.update(removed)
+        if found is None and kind not in _KEPT_KINDS and not every_note:
+            continue
+        note_tags: tuple[Pair, ...] = ()
+        if found is not None:
+            if len(found) > 1:
+                found.sort(key=rank)
+            note_tags = tuple(found)
+            note_tags = same_tags(note_tags, note_tags)
+        kept.append(
+            (
+                number.get(mid, 0),
+                created_at,
+                nid,
+                Remark(
+                    nid,
+                    mid,
+                    same(phase_id, phase_id),
+                    org_id,
+                    same(author or "", author or ""),
+                    _KINDS[kind],
+                    text,
+                    utc(created_at),
+                    float(offset or 0.0),
+                    note_tags,
+                    same(owner, owner),
+                    day(due),
+                    bool(done),
+                    same(owner_person, owner_person),
+                ),
+            )
         )
-        for (
-            _number,
-            nid,
-            mid,
-            phase_id,
-            org_id,
-            author,
-            kind,
-            body,
-            created_at,
-            offset,
-            owner,
-            due,
-            done,
-            owner_person,
-        ) in kept
+    # Stored times are UTC ISO text of one width (or datetimes): their order is time order.
+    kept.sort(key=_order)
+    remarks = tuple(row[3] for row in kept)
+    del kept
+    if has_variants(tags.observers):  # maybe only on deleted notes: look again
+        spelled = {o for r in remarks for _code, o in r.tags}
+        spelled.update(spelled_elsewhere, *coders.values())
+        if has_variants(spelled):
+            _one_spelling(reader, spelled, remarks, coders, codes)
+    return Notes(
+        remarks=remarks,
+        counts=counts,
+        coders={m: frozenset(names) for m, names in coders.items()},
+        observations=observations,
     )
 
 
-_utc = utc
+def _order(row: tuple[int, Any, str, Remark]) -> tuple[int, Any, str]:
+    return row[0], row[1], row[2]
 
 
-def note_counts(notes: list[NoteRow]) -> dict[tuple[str, str | None], int]:
-    """(meeting, organisation) -> notes, tagged or not."""
-    return dict(Counter((row[2], row[4]) for row in notes))
+def _ranks(codes: tuple[CodeView, ...]) -> Callable[[Pair], tuple[int, str]]:
+    """Sort key of a tag: codebook order, then observer."""
+    position = {code.id: index for index, code in enumerate(codes)}
+    last = len(position)
+
+    def rank(pair: Pair) -> tuple[int, str]:
+        return position.get(pair[0], last), pair[1]
+
+    return rank
 
 
-def observation_ids(notes: list[NoteRow]) -> frozenset[str]:
-    """The observers' own notes: not part of the facilitator's record."""
-    return frozenset(row[1] for row in notes if row[6] == NoteKind.OBSERVATION.value)
+def _one_spelling(
+    reader: Reader,
+    spelled: set[str],
+    remarks: tuple[Remark, ...],
+    coders: dict[str, set[str]],
+    codes: tuple[CodeView, ...],
+) -> None:
+    """Rewrite every spelling of an observer's name as the one first written (rare).
 
-
-def observation_counts(notes: list[NoteRow]) -> dict[str, int]:
-    """Meeting -> observers' own notes (not deleted), tagged or not."""
-    return dict(Counter(row[2] for row in notes if row[6] == NoteKind.OBSERVATION.value))
+    The remarks were made here a moment ago and nobody else holds them yet.
+    """
+    names = sorted(spelled)
+    marks = ", ".join("?" * len(names))
+    sql = f"SELECT observer, min(created_at) FROM tag WHERE observer IN ({marks}) GROUP BY observer"
+    canonical = first_spellings(dict(reader.rows(sql, names)))
+    rank = _ranks(codes)
+    for remark in remarks:
+        if remark.tags:
+            pairs = dict.fromkeys((code, canonical[o]) for code, o in remark.tags)
+            remark.tags = tuple(sorted(pairs, key=rank))
+    for meeting_id, observers in coders.items():
+        coders[meeting_id] = {canonical[o] for o in observers}
