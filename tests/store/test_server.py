@@ -34,6 +34,12 @@ def test_a_password_is_never_shown() -> None:
     assert str(location) == "postgresql://ann:***@db.example:5432/team?sslmode=require&password=***"
 
 
+def test_a_url_without_a_host_is_shown_as_written() -> None:
+    # The local socket: no host, so no "//" to lose in the shown form.
+    assert str(ServerURL("postgresql:///team")) == "postgresql:///team"
+    assert str(ServerURL("postgresql:///team?password=x#a")) == "postgresql:///team?password=***#a"
+
+
 def test_an_unreachable_server_is_one_sentence_without_the_password(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

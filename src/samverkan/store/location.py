@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
@@ -69,4 +69,11 @@ def redact(url: str) -> str:
         f"{key}=***" if key.lower() == "password" else f"{key}={value}" if sep else key
         for key, sep, value in (item.partition("=") for item in parts.query.split("&") if item)
     )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    # Built by hand: urlunsplit drops the "//" of a URL without a host
+    # (postgresql:///team, the local socket), which would then read as another URL.
+    shown = f"{parts.scheme}://{netloc}{parts.path}"
+    if query:
+        shown += f"?{query}"
+    if parts.fragment:
+        shown += f"#{parts.fragment}"
+    return shown

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from samverkan.domain.labels import kind_label
@@ -36,19 +36,21 @@ def placeholder() -> str:
     return _("Type a note, Enter saves · @ORG speaker · b: decision · a: action")
 
 
-class Composer(Horizontal):
-    """The label (editing, speaker, kind) and the note input."""
+class Composer(Vertical):
+    """The label (editing, speaker, kind) and the note input; above them, only while
+    notes wait for the database, how many and why, across the whole width."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="composer-label")
-        yield NoteInput(
-            id="note-input",
-            placeholder=placeholder(),
-            # Editing puts the note's text here: selecting it all would let the
-            # first key typed replace it.
-            select_on_focus=False,
-        )
         yield Static("", id="write-status")
+        with Horizontal(id="composer-row"):
+            yield Static("", id="composer-label")
+            yield NoteInput(
+                id="note-input",
+                placeholder=placeholder(),
+                # Editing puts the note's text here: selecting it all would let the
+                # first key typed replace it.
+                select_on_focus=False,
+            )
 
     def show_write_status(self, status: WriteStatus) -> None:
         """Notes not yet in the database, said in words; nothing when all are in."""
@@ -65,16 +67,16 @@ class Composer(Horizontal):
                 style="bold white on red",
             )
         elif status.waiting:
-            text = Text(
-                " "
-                + ngettext(
-                    "{n} note waiting for the database",
-                    "{n} notes waiting for the database",
-                    status.waiting,
-                ).format(n=status.waiting)
-                + " ",
-                style="bold black on yellow",
-            )
+            waiting = ngettext(
+                "{n} note waiting for the database",
+                "{n} notes waiting for the database",
+                status.waiting,
+            ).format(n=status.waiting)
+            # Why they wait, once a write has failed (busy file, server gone): the
+            # facilitator should not have to guess whether to worry.
+            if status.problem:
+                waiting = f"{waiting}: {status.problem}"
+            text = Text(f" {waiting} ", style="bold black on yellow")
         else:
             text = Text("")
         label.update(text)
