@@ -184,8 +184,16 @@ def _codes(services: Services) -> list[str]:
         return [r["id"] for r in fetch(session, "code")]
 
 
-def test_three_databases_in_random_orders_converge(laptops: Laptops) -> None:
+@pytest.mark.parametrize("chunk", [500, 2], ids=["by-ids", "whole-meetings"])
+def test_three_databases_in_random_orders_converge(
+    laptops: Laptops, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """With a chunk of 2, every read of more than two rows takes the bulk path (the
+    whole meeting in one query, then the ids it lacks looked for elsewhere)."""
     from samverkan.services.tags import TagService
+    from samverkan.store import sync_rows
+
+    monkeypatch.setattr(sync_rows, "CHUNK", chunk)
 
     names = ["team", "anna", "bo"]
     laptops["team"].importer.import_paths([GRUPP_1])
@@ -239,7 +247,13 @@ def test_dry_run_lists_what_would_travel_and_changes_nothing(laptops: Laptops) -
     assert traffic["grupp-1/1"].received.empty
 
 
-def test_split_moves_this_run_to_a_new_meeting_and_then_both_runs_sync(laptops: Laptops) -> None:
+@pytest.mark.parametrize("chunk", [500, 2], ids=["by-ids", "whole-meetings"])
+def test_split_moves_this_run_to_a_new_meeting_and_then_both_runs_sync(
+    laptops: Laptops, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    from samverkan.store import sync_rows
+
+    monkeypatch.setattr(sync_rows, "CHUNK", chunk)
     for name in ("a", "b"):
         laptops[name].importer.import_paths([GRUPP_1])
     a_ids = _run_meeting(laptops["a"], laptops.clock, ["A1", "A2", "A3"])

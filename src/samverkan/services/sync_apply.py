@@ -24,6 +24,7 @@ from samverkan.store.sync_rows import (
     bytewise,
     fetch,
     fetch_by_ids,
+    fetch_in_meeting,
     insert_rows,
     sort_key,
     table,
@@ -128,44 +129,28 @@ def read_snapshot(session: Session, meeting_id: str) -> MeetingSnapshot:
     found = fetch(session, "meeting", table("meeting").c.id == meeting_id)
     note = table("note")
     revision = table("note_revision")
-    tag_table = table("tag")
-    revisions: dict[str, set[str]] = defaultdict(set)
-    for note_id in session.execute(
-        note.select().with_only_columns(note.c.id).where(note.c.meeting_id == meeting_id)
-    ).scalars():
-        revisions[note_id]
+    revisions: dict[str, set[str]] = {
+        note_id: set()
+        for note_id in session.connection()
+        .execute(select(note.c.id).where(note.c.meeting_id == meeting_id))
+        .scalars()
+        .all()
+    }
     query = (
-        revision.select()
-        .with_only_columns(revision.c.note_id, revision.c.id)
+        select(revision.c.note_id, revision.c.id)
         .join_from(revision, note, note.c.id == revision.c.note_id)
         .where(note.c.meeting_id == meeting_id)
     )
-    for note_id, revision_id in session.execute(query):
-        revisions[note_id].add(revision_id)
-    tag_query = (
-        tag_table.select()
-        .with_only_columns(*(tag_table.c[n] for n in _names("tag")))
-        .join_from(tag_table, note, note.c.id == tag_table.c.note_id)
-        .where(note.c.meeting_id == meeting_id)
-    )
+    for note_id, revision_id in session.connection().execute(query).all():
+        revisions.setdefault(note_id, set()).add(revision_id)
     return MeetingSnapshot(
         meeting=found[0] if found else None,
-        phases=_by_id(fetch(session, "phase", table("phase").c.meeting_id == meeting_id)),
-        attendance=_by_id(
-            fetch(session, "attendance", table("attendance").c.meeting_id == meeting_id)
-        ),
-        events=_by_id(
-            fetch(session, "meeting_event", table("meeting_event").c.meeting_id == meeting_id)
-        ),
+        phases=_by_id(fetch_in_meeting(session, "phase", meeting_id)),
+        attendance=_by_id(fetch_in_meeting(session, "attendance", meeting_id)),
+        events=_by_id(fetch_in_meeting(session, "meeting_event", meeting_id)),
         revisions={k: frozenset(v) for k, v in revisions.items()},
-        tags={r["id"]: r for r in (dict(x._mapping) for x in session.execute(tag_query))},
+        tags=_by_id(fetch_in_meeting(session, "tag", meeting_id)),
     )
-
-
-def _names(name: str) -> tuple[str, ...]:
-    from samverkan.store.sync_rows import column_names
-
-    return column_names(name)
 
 
 def _by_id(rows: list[Row]) -> dict[str, Row]:
@@ -246,19 +231,19 @@ def read_payload(session: Session, meeting_id: str, wanted: Plan, receivers: Row
     found = fetch(session, "meeting", table("meeting").c.id == meeting_id)
     meeting = found[0] if found else receivers
     assert meeting is not None
-    notes = fetch_by_ids(session, "note", wanted.notes)
+    notes = fetch_in_meeting(session, "note", meeting_id, wanted.notes)
     revisions: dict[str, list[Row]] = defaultdict(list)
-    for row in fetch_by_ids(session, "note_revision", wanted.notes, key="note_id"):
+    for row in fetch_in_meeting(session, "note_revision", meeting_id, wanted.notes, key="note_id"):
         revisions[row["note_id"]].append(row)
     return Payload(
         meeting=meeting,
-        phases=fetch_by_ids(session, "phase", wanted.phases),
-        attendance=fetch_by_ids(session, "attendance", wanted.attendance),
-        events=fetch_by_ids(session, "meeting_event", wanted.events),
+        phases=fetch_in_meeting(session, "phase", meeting_id, wanted.phases),
+        attendance=fetch_in_meeting(session, "attendance", meeting_id, wanted.attendance),
+        events=fetch_in_meeting(session, "meeting_event", meeting_id, wanted.events),
         # In the order they were written there, so they keep it here.
         notes=sorted(notes, key=lambda n: (n["created_at"], n["id"])),
         revisions=dict(revisions),
-        tags=fetch_by_ids(session, "tag", wanted.tags),
+        tags=fetch_in_meeting(session, "tag", meeting_id, wanted.tags),
     )
 
 
@@ -295,15 +280,18 @@ def apply_meeting(session: Session, payload: Payload, settle: Sequence[str] = ()
     else:
         agenda_wins = None
     done.phases = _merge_phases(session, meeting_id, payload.phases, agenda_wins)
-    done.attendance = _merge_stamped(session, "attendance", payload.attendance)
+    done.attendance = _merge_stamped(session, "attendance", meeting_id, payload.attendance)
     known = {
-        r["id"] for r in fetch_by_ids(session, "meeting_event", [e["id"] for e in payload.events])
+        r["id"]
+        for r in fetch_in_meeting(
+            session, "meeting_event", meeting_id, [e["id"] for e in payload.events]
+        )
     }
     events = [e for e in payload.events if e["id"] not in known]
     insert_rows(session, "meeting_event", sorted(events, key=lambda e: (e["at"], e["id"])))
     done.events = len(events)
     _merge_notes(session, payload, settle, done)
-    done.tags = _merge_stamped(session, "tag", payload.tags)
+    done.tags = _merge_stamped(session, "tag", meeting_id, payload.tags)
     done.phases += _settle_phase_times(session, meeting_id)
     return done
 
@@ -346,8 +334,8 @@ def _settle_phase_times(session: Session, meeting_id: str) -> int:
     return len(updates)
 
 
-def _merge_stamped(session: Session, name: str, incoming: list[Row]) -> int:
-    local = _by_id(fetch_by_ids(session, name, [r["id"] for r in incoming]))
+def _merge_stamped(session: Session, name: str, meeting_id: str, incoming: list[Row]) -> int:
+    local = _by_id(fetch_in_meeting(session, name, meeting_id, [r["id"] for r in incoming]))
     inserts, updates = [], []
     for row in incoming:
         mine = local.get(row["id"])
@@ -365,10 +353,11 @@ def _merge_notes(session: Session, payload: Payload, settle: Sequence[str], done
     ids += sorted(set(settle) - set(ids))
     if not ids:
         return
-    local_notes = _by_id(fetch_by_ids(session, "note", ids))
+    meeting_id = payload.meeting["id"]
+    local_notes = _by_id(fetch_in_meeting(session, "note", meeting_id, ids))
     incoming_notes = {n["id"]: n for n in payload.notes}
     local_revisions: dict[str, list[Row]] = defaultdict(list)
-    for row in fetch_by_ids(session, "note_revision", ids, key="note_id"):
+    for row in fetch_in_meeting(session, "note_revision", meeting_id, ids, key="note_id"):
         local_revisions[row["note_id"]].append(row)
     note_inserts: list[Row] = []
     note_updates: list[Row] = []
