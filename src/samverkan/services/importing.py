@@ -36,6 +36,7 @@ from samverkan.domain.model import (
     stable_id,
 )
 from samverkan.i18n import _, ngettext
+from samverkan.store import sync_tombstones as _tombstones  # noqa: F401  (deletes leave tombstones)
 from samverkan.store import tables as t
 from samverkan.store.engine import Database
 

@@ -19,6 +19,7 @@ from samverkan.domain.errors import UserError
 from samverkan.i18n import _, ngettext
 from samverkan.services import sync_apply as io
 from samverkan.services import sync_merge as rules
+from samverkan.services import sync_tombstones as tombs
 from samverkan.store.engine import Database
 from samverkan.store.sync_rows import Row, fetch, table
 
@@ -124,6 +125,18 @@ class SyncReport:
             or self.splits
             or any(not (m.received.empty and m.sent.empty) for m in self.meetings)
         )
+
+
+def _kind_name(kind: str) -> str:
+    names = {
+        "meeting": _("the meeting"),
+        "phase": _("the phase"),
+        "attendance": _("the attendance row"),
+        "organisation": _("the organisation"),
+        "person": _("the participant"),
+        "code": _("the code"),
+    }
+    return names.get(kind, kind)
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -242,18 +255,42 @@ class Sync:
             theirs = io.read_project(session, project_id)
         if not io.project_differs(mine, theirs):
             return
+        buried, kept = self._tombstones(mine, theirs, report)
         if dry_run:
             report.project_rows_received += int(self.receive)
             report.project_rows_sent += int(self.send)
             return
         if self.receive:
             with self.here.write() as session:
-                report.project_rows_received += io.apply_project(session, theirs)
+                report.project_rows_received += io.apply_project(session, theirs, buried, kept)
         if self.send:
             with self.here.read() as session:
                 mine = io.read_project(session, project_id)
             with self.there.write() as session:
-                report.project_rows_sent += io.apply_project(session, mine)
+                report.project_rows_sent += io.apply_project(session, mine, buried, kept)
+
+    def _tombstones(
+        self, mine: io.ProjectRows, theirs: io.ProjectRows, report: SyncReport
+    ) -> tuple[set[str], list[Row]]:
+        """Rows deleted on some side: those in use on neither go (``buried``); those in
+        use on one are kept on both, their tombstones revived (``kept``, reported)."""
+        tombstones = tombs.merged(mine.tombstones, theirs.tombstones)
+        active = [t for t in tombstones.values() if t["active"]]
+        if not active:
+            return set(), []
+        with self.here.read() as session:
+            exist, used = tombs.standing(session, active)
+        with self.there.read() as session:
+            exist_there, used_there = tombs.standing(session, active)
+        in_use = used | used_there
+        kept = [tombs.revived(t) for t in active if t["id"] in in_use]
+        for tombstone in kept:
+            report.conflicts.append(
+                _(
+                    "{what} {id} was removed on one side but is in use on the other; it was kept"
+                ).format(what=_kind_name(tombstone["kind"]), id=tombstone["id"][:8])
+            )
+        return (exist | exist_there) - in_use, kept
 
     def _meeting(
         self, meeting_id: str, ref: str, title: str, report: SyncReport, dry_run: bool

@@ -11,7 +11,7 @@ either all of it or none of it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from samverkan.services import sync_merge as rules
+from samverkan.services import sync_tombstones as tombs
 from samverkan.store.sync_rows import (
     Row,
     bytewise,
@@ -40,6 +41,7 @@ class ProjectRows:
     organisations: list[Row]
     people: list[Row]
     codes: list[Row]
+    tombstones: list[Row] = field(default_factory=list)
 
 
 def read_project(session: Session, project_id: str) -> ProjectRows:
@@ -49,7 +51,8 @@ def read_project(session: Session, project_id: str) -> ProjectRows:
         session, "person", [o["id"] for o in organisations], key="organisation_id"
     )
     codes = fetch(session, "code", table("code").c.project_id == project_id)
-    return ProjectRows(found[0] if found else None, organisations, people, codes)
+    tombstones = fetch(session, "tombstone", table("tombstone").c.project_id == project_id)
+    return ProjectRows(found[0] if found else None, organisations, people, codes, tombstones)
 
 
 def project_differs(a: ProjectRows, b: ProjectRows) -> bool:
@@ -61,33 +64,48 @@ def project_differs(a: ProjectRows, b: ProjectRows) -> bool:
         or ids(a.organisations) != ids(b.organisations)
         or ids(a.people) != ids(b.people)
         or ids(a.codes) != ids(b.codes)
+        or ids(a.tombstones) != ids(b.tombstones)
     )
 
 
-def apply_project(session: Session, incoming: ProjectRows) -> int:
-    """Merge the other side's project, organisations, people and codes; rows changed."""
+def apply_project(
+    session: Session,
+    incoming: ProjectRows,
+    buried: Set[str] = frozenset(),
+    kept: Sequence[Row] = (),
+) -> int:
+    """Merge the other side's project, organisations, people, codes and tombstones;
+    remove the rows of ``buried`` (deleted on some side, in use on none), and write
+    the tombstones ``kept`` revived (rows in use on some side); rows changed."""
     if incoming.project is None:
         return 0
     local = read_project(session, incoming.project["id"])
-    changed = 0
+    arriving = list(tombs.merged(incoming.tombstones, kept).values())
+    changed = _merge_stamped_rows(session, "tombstone", local.tombstones, arriving)
+    project = incoming.project
+    organisations, people, codes = (
+        [r for r in rows if r["id"] not in buried]
+        for rows in (incoming.organisations, incoming.people, incoming.codes)
+    )
     if local.project is None:
-        insert_rows(session, "project", [incoming.project])
+        insert_rows(session, "project", [project])
         changed += 1
         wins: bool | None = True
-    elif incoming.project != local.project:
-        wins = rules.newer(incoming.project, local.project)
+    elif project != local.project:
+        wins = rules.newer(project, local.project)
         if wins:
-            _update_all(session, "project", [incoming.project])
+            _update_all(session, "project", [project])
             changed += 1
     else:
         wins = None  # the same project row: each child row decides by its content
     for name, mine, theirs in (
-        ("organisation", local.organisations, incoming.organisations),
-        ("person", local.people, incoming.people),
-        ("code", local.codes, incoming.codes),
+        ("organisation", local.organisations, organisations),
+        ("person", local.people, people),
+        ("code", local.codes, codes),
     ):
         changed += _merge_plain(session, name, mine, theirs, wins)
-    return changed
+    tombstones = list(tombs.merged(local.tombstones, arriving).values())
+    return changed + tombs.bury(session, tombstones, set(buried))
 
 
 def _merge_plain(
@@ -335,7 +353,13 @@ def _settle_phase_times(session: Session, meeting_id: str) -> int:
 
 
 def _merge_stamped(session: Session, name: str, meeting_id: str, incoming: list[Row]) -> int:
-    local = _by_id(fetch_in_meeting(session, name, meeting_id, [r["id"] for r in incoming]))
+    local = fetch_in_meeting(session, name, meeting_id, [r["id"] for r in incoming])
+    return _merge_stamped_rows(session, name, local, incoming)
+
+
+def _merge_stamped_rows(session: Session, name: str, found: list[Row], incoming: list[Row]) -> int:
+    """Rows with a time of change: the newer of each pair (``found``: the local ones)."""
+    local = _by_id(found)
     inserts, updates = [], []
     for row in incoming:
         mine = local.get(row["id"])

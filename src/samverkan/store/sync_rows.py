@@ -36,6 +36,7 @@ TABLE_ORDER = (
     "note",
     "note_revision",
     "tag",
+    "tombstone",
 )
 # Chunk size for ``IN (...)`` lists: well below SQLite's and PostgreSQL's limits.
 CHUNK = 500
@@ -195,6 +196,7 @@ def _only_projects(dump: dict[str, list[Row]], wanted: set[str]) -> dict[str, li
         "note": ("meeting_id", "meeting"),
         "note_revision": ("note_id", "note"),
         "tag": ("note_id", "note"),
+        "tombstone": ("project_id", "project"),
     }
     result: dict[str, list[Row]] = {"project": [r for r in dump["project"] if r["id"] in wanted]}
     for name in TABLE_ORDER[1:]:

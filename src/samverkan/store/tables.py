@@ -261,3 +261,43 @@ class Invitation(SQLModel, table=True):
     revoked_at: dt.datetime | None = _when(nullable=True)
     used_at: dt.datetime | None = _when(nullable=True)
     seen_at: dt.datetime | None = _when(nullable=True)
+
+
+class Tombstone(SQLModel, table=True):
+    """A row deleted on purpose (a phase dropped from a planned agenda, ``import
+    --prune``), so that ``samverkan sync`` does not bring it back from the other side.
+
+    It travels with its project like any other row and merges as a tag does (the
+    last change wins): a row created again under the same id makes it inactive.
+    No foreign keys: the row it names is gone.
+    """
+
+    __tablename__ = "tombstone"
+
+    id: str = Field(primary_key=True)  # the deleted row's id
+    kind: str  # the deleted row's table
+    project_id: str = Field(index=True)
+    meeting_id: str | None = Field(default=None, nullable=True)
+    active: bool = True
+    updated_at: dt.datetime = _when()
+
+
+class SyncPeer(SQLModel, table=True):
+    """How far this database and another were the same, per project, after the last
+    complete sync between them: each side's change sequence then. Stays here."""
+
+    __tablename__ = "sync_peer"
+
+    peer_id: str = Field(primary_key=True)  # the other database's SyncIdentity
+    project_id: str = Field(primary_key=True)
+    here_seq: int = Field(sa_type=BigInteger)
+    peer_seq: int = Field(sa_type=BigInteger)
+    synced_at: dt.datetime = _when()
+
+
+class SyncIdentity(SQLModel, table=True):
+    """This database's own id for sync (one row, made at its first sync)."""
+
+    __tablename__ = "sync_identity"
+
+    id: str = Field(primary_key=True)
