@@ -109,7 +109,7 @@ def drop(name: str) -> None:
 
 TABLES = (
     "tag", "note_revision", "note", "meeting_event", "attendance", "phase", "meeting",
-    "person", "code", "organisation", "project",
+    "person", "code", "organisation", "project", "tombstone", "sync_peer", "sync_identity",
 )  # fmt: skip
 
 
