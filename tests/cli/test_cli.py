@@ -9,19 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.cli_runner import run
 from tests.conftest import FORETAG, GRUPP_1
 
 from samverkan import __version__
-from samverkan.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:  # argparse's --version and usage errors
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

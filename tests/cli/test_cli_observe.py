@@ -7,22 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.cli_runner import run
 from tests.conftest import FORETAG, GRUPP_1
 
-from samverkan.cli import main
 from samverkan.config import Settings, load_settings, save_settings
 from samverkan.domain.model import NoteKind
 from samverkan.services import NoteDraft, open_services
 from samverkan.services.observations import ObservationService
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

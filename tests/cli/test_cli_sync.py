@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.cli_runner import run
 from tests.conftest import GRUPP_1
 
-from samverkan.cli import main
 from samverkan.config import load_settings
 from samverkan.domain.model import NoteKind
 from samverkan.services import NoteDraft, open_services
@@ -22,15 +22,6 @@ from samverkan.services.observations import ObservationService
 from samverkan.services.sync import canonical_dump
 from samverkan.store.location import DatabaseLocation
 from samverkan.store.opening import open_database
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def dump(path: DatabaseLocation) -> str:

@@ -7,21 +7,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from tests.cli_runner import as_argument, run
 from tests.conftest import FORETAG, GRUPP_1
 
-from samverkan.cli import main
 from samverkan.services import NoteDraft, open_services
-from samverkan.store.location import DatabaseLocation, ServerURL
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def as_argument(location: DatabaseLocation) -> str:
-    return location.url if isinstance(location, ServerURL) else str(location)
+from samverkan.store.location import DatabaseLocation
 
 
 def test_import_list_export_report_observations_backup(

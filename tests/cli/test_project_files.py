@@ -7,21 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.cli_runner import run
 from tests.conftest import FORETAG, GRUPP_1, SAMPLES
 
-from samverkan.cli import main
 from samverkan.services import NoteDraft, open_services
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -6,20 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.cli_runner import run
 from tests.conftest import GRUPP_1
 
-from samverkan.cli import main
 from samverkan.serve.run import url_file
 from samverkan.services import open_services
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

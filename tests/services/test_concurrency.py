@@ -1,4 +1,5 @@
-"""The facilitator, two observers and an exporter on one file, in four processes, at full speed.
+"""The facilitator, two observers and an exporter on one database, in four processes, at full
+speed: on a file, and on a team database (PostgreSQL) through ``db_location``.
 
 Each process is a small Python program that says when it is ready (imports
 done, database open), waits for a common "go", then works as fast as it can
@@ -18,15 +19,16 @@ instead of "did it run within three seconds".
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from tests.cli_runner import as_argument
 
 from samverkan.services import Services
+from samverkan.store.location import DatabaseLocation
 
 SECONDS = 3.0
 MIN_OPS = 25  # every process must get at least this many turns
@@ -38,8 +40,9 @@ from pathlib import Path
 from samverkan.domain.model import NoteKind
 from samverkan.services import NoteDraft, open_services
 from samverkan.services.observations import ObservationService
-path, meeting_id, seconds, min_ops, limit, name = sys.argv[1:7]
-services = open_services(Path(path), author=name)
+from samverkan.store.location import parse_location
+where, meeting_id, seconds, min_ops, limit, name = sys.argv[1:7]
+services = open_services(parse_location(where), author=name)
 errors, done = [], 0
 print("ready", flush=True)
 sys.stdin.readline()  # "go": every process is ready
@@ -115,14 +118,14 @@ print(json.dumps({"errors": errors, "done": done}))
 )
 
 
-def run_together(db: Path, meeting_id: str) -> dict[str, dict[str, Any]]:
+def run_together(where: str, meeting_id: str) -> dict[str, dict[str, Any]]:
     programs = {
         "facilitator": FACILITATOR,
         "Cecilia": OBSERVER,
         "Anders": OBSERVER,
         "exporter": EXPORTER,
     }
-    arguments = [str(db), meeting_id, str(SECONDS), str(MIN_OPS), str(LIMIT)]
+    arguments = [where, meeting_id, str(SECONDS), str(MIN_OPS), str(LIMIT)]
     processes = {
         name: subprocess.Popen(
             [sys.executable, "-c", code, *arguments, name],
@@ -151,34 +154,39 @@ def run_together(db: Path, meeting_id: str) -> dict[str, dict[str, Any]]:
 
 @pytest.mark.slow
 def test_every_row_exactly_once_and_no_process_sees_an_error(
-    imported: Services, db_path: Path
+    imported: Services, db_location: DatabaseLocation
 ) -> None:
     meeting_id = imported.projects.resolve_ref("grupp-1/1")
     imported.meetings.start(meeting_id)
-    results = run_together(db_path, meeting_id)
+    where = as_argument(db_location)
+    results = run_together(where, meeting_id)
 
     print({name: result["done"] for name, result in results.items()})
     for name, result in results.items():
         assert result["errors"] == [], f"{name}: {result['errors'][:3]}"
-        # A writer at full speed must not starve the others (WriteTurns queues them
-        # in the kernel): each gets its turns, however loaded the machine.
+        # A writer at full speed must not starve the others (writers queue for their
+        # turn): each gets its turns, however loaded the machine.
         assert result["done"] >= MIN_OPS, f"{name} got only {result['done']} turns"
 
     expected_notes = set(results["facilitator"]["created"])
     for observer in ("Cecilia", "Anders"):
         expected_notes |= set(results[observer]["observations"])
-    with sqlite3.connect(db_path) as conn:
+    with imported.database.read() as session:
+        conn = session.connection()
         rows = [
-            r[0] for r in conn.execute("SELECT id FROM note WHERE meeting_id = ?", (meeting_id,))
+            r[0]
+            for r in conn.execute(
+                text("SELECT id FROM note WHERE meeting_id = :m"), {"m": meeting_id}
+            )
         ]
-        revisions = conn.execute("SELECT count(*) FROM note_revision").fetchone()[0]
+        revisions = conn.execute(text("SELECT count(*) FROM note_revision")).scalar()
         tags = {
             (note, code, observer): bool(active)
             for note, code, observer, active in conn.execute(
-                "SELECT note_id, code_id, observer, active FROM tag"
+                text("SELECT note_id, code_id, observer, active FROM tag")
             )
         }
-        tag_rows = conn.execute("SELECT count(*) FROM tag").fetchone()[0]
+        tag_rows = conn.execute(text("SELECT count(*) FROM tag")).scalar()
     assert len(rows) == len(set(rows)) == len(expected_notes)
     assert set(rows) == expected_notes
     assert revisions == len(expected_notes) + results["facilitator"]["edits"]

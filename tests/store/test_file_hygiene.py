@@ -10,23 +10,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from tests.cli_runner import run
 from tests.conftest import GRUPP_1
 
-from samverkan.cli import main
 from samverkan.domain.errors import UserError
 from samverkan.services import NoteDraft, Services, open_services
 from samverkan.store.backup import BackupRefused, backup_to
 from samverkan.store.files import DatabaseGone
 from samverkan.store.opening import open_database
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _mode(path: Path) -> int:

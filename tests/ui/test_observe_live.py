@@ -8,11 +8,12 @@ import sys
 import time
 
 import pytest
+from tests.cli_runner import as_argument
 from tests.ui.observe_fixtures import SIZE, Meeting, meeting, opened
 
 from samverkan.domain.clock import ManualClock
 from samverkan.services import Services
-from samverkan.store.location import DatabaseLocation, ServerURL
+from samverkan.store.location import DatabaseLocation
 from samverkan.ui.app import make_app
 
 __all__ = ["meeting"]
@@ -41,7 +42,7 @@ CI_MARGIN = 1.5
 async def test_note_from_another_process_appears_within_a_second(
     imported: Services, clock: ManualClock, meeting: Meeting, db_location: DatabaseLocation
 ) -> None:
-    where = db_location.url if isinstance(db_location, ServerURL) else str(db_location)
+    where = as_argument(db_location)
     process = subprocess.Popen(
         [sys.executable, "-c", FACILITATOR, where, meeting.id],
         stdin=subprocess.PIPE,

@@ -20,6 +20,13 @@ from samverkan.domain.codebook import slugify
 from samverkan.domain.model import OrganisationKind, OrganisationSpec, ProjectSpec
 
 MEETINGS = 5
+# The files' texts, one per language, with $name-style fields (string.Template): kept as
+# Markdown beside this module so that they read, and are edited, as the files they become.
+TEMPLATES = Path(__file__).parent / "new_project_templates"
+
+
+def _template(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -169,162 +176,6 @@ _KIND_NAMES = {
     "en": {str(kind): kind for kind in OrganisationKind},
 }
 
-_PROJECT_SV = """\
----
-# Lärprojektets namn, som det visas i appen, i minnesanteckningarna och i rapporten.
-name: $name
-# Projektets kortkod: små bokstäver a-z, siffror och bindestreck. Den står i mötenas
-# referenser (samverkan run $short/1) och får inte ändras efter importen.
-short: $short
-# Språket i minnesanteckningar och rapport: sv eller en.
-lang: $lang
-# Kodboken med framgångsfaktorer och hinder, räknat från den här filen. Här en kopia av
-# standardkodboken; ändra den fritt eller peka på en kodbok som flera projekt delar.
-codebook: codebook.md
-# Processledaren, som leder mötena.
-facilitator: $facilitator
-# Observatörerna (forskarna), som taggar det som sägs mot kodboken.
-observers: $observers
-# Styrgruppen, som får rapporten efter årets möten.
-steering_group: $steering_group
-# Vad deltagarnas minnesanteckningar visar av observationen: grupp (koder och antal, utan
-# organisationer och utan observatörens egna anteckningar), allt, eller inget.
-minutes_observation: $minutes_observation
-# Medlemsorganisationerna, en post var:
-#   name:   organisationens namn
-#   short:  1-6 bokstäver eller siffror; @KA i en anteckning, host: KA i en dagordning
-#   kind:   kommun, arbetsförmedlingen, företag, region, förening, myndighet eller annan
-#   people: deltagarna, kan också läggas till på mötet
-# Får en organisation en ny kortkod efter importen: skriv den gamla som renamed_from: GAMMAL,
-# så behåller den sina anteckningar.
-organisations:
-$organisations
----
-Beskriv lärprojektet här: vilka som deltar, varför, och vad gruppen vill lära sig under året.
-Texten står överst i rapporten till styrgruppen.
-
-Varje möte har en värdorganisation som berättar om sin verksamhet, ett samtal som
-processledaren leder och en återkoppling från observatören. Dagordningarna ligger i filerna
-01-*.md till 05-*.md; kör `samverkan check` på mappen när du har ändrat dem.
-"""
-
-_AGENDA_SV = """\
----
-# Mötets nummer i lärprojektet; varje dagordning har sitt eget.
-meeting: $number
-title: $title
-# Datum och starttid, när de är bestämda (ta bort # framför):
-# date: 2026-03-12
-# start: "09:30"
-# place: Kommunhuset
-# Värdorganisationen: en kortkod ur project.md.
-host: $host
----
-# Möte $number: $heading
-
-Skriv här vad du vill säga när mötet börjar: dagens tema och upplägg. Varje rubrik ## nedan
-är en fas; (40 min) är dess tidsram. Punkterna under en fas är frågor du kan ställa.
-
-## Värdpresentation (40 min)
-
-$host_name berättar om sin verksamhet och hur den samverkar med de andra organisationerna.
-
-- Hur är arbetet organiserat hos er, och vem gör vad?
-- Ge ett exempel på något som har fungerat bra, och på något som inte gjorde det.
-
-## Samtal (60 min)
-
-Vi utgår från det vi just har hört. Alla organisationer ska komma till tals med egna exempel.
-
-$prompts
-
-## Observation (30 min)
-
-Observatören återkopplar vad hon eller han har sett: vilka framgångsfaktorer och hinder som
-kom upp, och var gruppen var överens. Därefter reflekterar vi och bestämmer nästa steg.
-
-- Känner ni igen er i observatörens bild? Vad saknas?
-- Vad tar var och en med sig hem, och vem behöver ni prata med där?
-"""
-
-_PROJECT_EN = """\
----
-# The lärprojekt's name, as shown in the app, the minutes and the report.
-name: $name
-# The project's short code: lowercase a-z, digits and hyphens. It is part of the meetings'
-# references (samverkan run $short/1) and must not change after the import.
-short: $short
-# The language of the minutes and the report: sv or en.
-lang: $lang
-# The codebook of success factors and obstacles, relative to this file. This is a copy of
-# the default codebook; change it freely, or point to a codebook several projects share.
-codebook: codebook.md
-# The facilitator, who runs the meetings.
-facilitator: $facilitator
-# The observers (researchers), who tag what is said against the codebook.
-observers: $observers
-# The steering group, who get the report after the year's meetings.
-steering_group: $steering_group
-# What the participants' minutes show of the observation: group (codes and counts, without
-# organisations or the observer's own notes), all, or none.
-minutes_observation: $minutes_observation
-# The member organisations, one entry each:
-#   name:   the organisation's name
-#   short:  1-6 letters or digits; @MA in a note, host: MA in an agenda
-#   kind:   municipality, employment_service, company, region, association, agency or other
-#   people: the participants; they can also be added at the meeting
-# If an organisation gets a new short code after the import, write the old one as
-# renamed_from: OLD, and it keeps its notes.
-organisations:
-$organisations
----
-Describe the lärprojekt here: who takes part, why, and what the group wants to learn this
-year. The text opens the report to the steering group.
-
-Each meeting has a host organisation that presents its work, a discussion the facilitator
-leads and feedback from the observer. The agendas are the files 01-*.md to 05-*.md; run
-`samverkan check` on the folder after changing them.
-"""
-
-_AGENDA_EN = """\
----
-# The meeting's number in the lärprojekt; each agenda has its own.
-meeting: $number
-title: $title
-# Date and start time, once they are set (remove the # in front):
-# date: 2026-03-12
-# start: "09:30"
-# place: Town hall
-# The host organisation: a short code from project.md.
-host: $host
----
-# Meeting $number: $heading
-
-Write here what you want to say when the meeting starts: the day's theme and plan. Each ##
-heading below is a phase; (40 min) is its timebox. The list items under a phase are
-questions you can ask.
-
-## Host presentation (40 min)
-
-$host_name presents its work and how it collaborates with the other organisations.
-
-- How is the work organised at your place, and who does what?
-- Give an example of something that worked well, and of something that did not.
-
-## Discussion (60 min)
-
-We start from what we just heard. Every organisation speaks, with examples of its own.
-
-$prompts
-
-## Observation (30 min)
-
-The observer feeds back what they saw: which success factors and obstacles came up, and
-where the group agreed. Then we reflect together and decide the next steps.
-
-- Do you recognise yourselves in the observer's picture? What is missing?
-- What does each of you take home, and whom do you need to talk to there?
-"""
 
 _TEXTS: dict[str, _Texts] = {
     "sv": _Texts(
@@ -377,8 +228,8 @@ _TEXTS: dict[str, _Texts] = {
                 ),
             ),
         ),
-        project=_PROJECT_SV,
-        agenda=_AGENDA_SV,
+        project=_template("project.sv.md"),
+        agenda=_template("agenda.sv.md"),
     ),
     "en": _Texts(
         name="Lärprojekt {folder}",
@@ -429,8 +280,8 @@ _TEXTS: dict[str, _Texts] = {
                 ),
             ),
         ),
-        project=_PROJECT_EN,
-        agenda=_AGENDA_EN,
+        project=_template("project.en.md"),
+        agenda=_template("agenda.en.md"),
     ),
 }
 

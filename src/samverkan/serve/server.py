@@ -41,7 +41,6 @@ from samverkan.store.location import DatabaseLocation
 log = logging.getLogger("samverkan.serve")
 
 COOKIE = "samverkan_session"
-SESSION_KEY = "samverkan.session"
 MAX_MESSAGE = 64 * 1024
 
 
@@ -49,6 +48,9 @@ MAX_MESSAGE = 64 * 1024
 class ObserverSession:
     invitation_id: str
     observer: str
+
+
+SESSION_KEY = web.RequestKey("samverkan.session", ObserverSession)
 
 
 @dataclass(eq=False)
