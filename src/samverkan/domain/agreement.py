@@ -179,7 +179,7 @@ class Agreement:
 
 
 def agreement(
-    units: Sequence[CodedUnit],
+    units: Iterable[CodedUnit] | Mapping[CodedUnit, int],
     code_ids: Sequence[str],
     *,
     untagged: Iterable[tuple[frozenset[str], int]] = (),
@@ -193,15 +193,22 @@ def agreement(
     "absent" values, which are summed, not enumerated, so the work stays
     proportional to the number of tags.
     """
-    pairable = [u for u in units if len(u.coders) >= 2]
+    # Units alike (the same coders, the same tags) count alike: each kind is
+    # weighed once, with how many there are (or a mapping says so already).
+    weights = (
+        units
+        if isinstance(units, Mapping)
+        else Counter(CodedUnit(u.coders, tuple(u.tags)) for u in units)
+    )
+    pairable = [(u, n) for u, n in weights.items() if len(u.coders) >= 2]
     blank = [(coders, count) for coders, count in untagged if len(coders) >= 2 and count > 0]
-    coder_sets = {u.coders for u in pairable} | {c for c, _n in blank}
+    coder_sets = {u.coders for u, _n in pairable} | {c for c, _n in blank}
     observers = tuple(sorted({o for coders in coder_sets for o in coders}))
     pair = observers if len(observers) == 2 else None
-    n_units = len(pairable) + sum(count for _coders, count in blank)
+    n_units = sum(n for _u, n in pairable) + sum(count for _coders, count in blank)
     by_size: dict[int, int] = {}
-    for unit in pairable:
-        by_size[len(unit.coders)] = by_size.get(len(unit.coders), 0) + 1
+    for unit, n in pairable:
+        by_size[len(unit.coders)] = by_size.get(len(unit.coders), 0) + n
     for coders, count in blank:
         by_size[len(coders)] = by_size.get(len(coders), 0) + count
     wanted = set(code_ids)
@@ -213,7 +220,7 @@ def agreement(
     first: dict[str, int] = dict.fromkeys(code_ids, 0)
     second: dict[str, int] = dict.fromkeys(code_ids, 0)
     both: dict[str, int] = dict.fromkeys(code_ids, 0)
-    for coders, tags in pairable:
+    for (coders, tags), n in pairable:
         m = len(coders)
         per_code: dict[str, int] = {}
         for code, observer in tags:
@@ -221,15 +228,15 @@ def agreement(
                 per_code[code] = per_code.get(code, 0) + 1
                 if pair is not None:
                     if observer == pair[0]:
-                        first[code] += 1
+                        first[code] += n
                     else:
-                        second[code] += 1
+                        second[code] += n
         for code, k in per_code.items():
-            ones[code] += k
+            ones[code] += k * n
             if k < m:
-                split[code][m] = split[code].get(m, 0) + 2 * k * (m - k)
+                split[code][m] = split[code].get(m, 0) + 2 * k * (m - k) * n
             elif pair is not None:
-                both[code] += 1
+                both[code] += n
     code_ids = [code for code in code_ids if ones[code]]
     per_code_figures: list[CodeAgreement] = []
     pooled_split: dict[int, int] = {}

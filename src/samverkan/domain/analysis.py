@@ -261,14 +261,18 @@ def series_agreement(series: Series, meetings: Collection[str] | None = None) ->
         for m, coders in series.coders.items()
         if len(coders) >= 2 and (meetings is None or m in meetings)
     }
-    units: list[CodedUnit] = []
+    # Remarks alike (same meeting, same tags) are one kind of unit, counted.
+    observation = NoteKind.OBSERVATION
+    alike = Counter(
+        (r.meeting_id, r.tags)
+        for r in series.remarks
+        if r.tags and r.meeting_id in pairable and r.kind is not observation
+    )
+    units: Counter[CodedUnit] = Counter()
     tagged: Counter[str] = Counter()
-    for remark in series.remarks:
-        coders = pairable.get(remark.meeting_id)
-        if coders is None or not remark.tags or remark.kind is NoteKind.OBSERVATION:
-            continue
-        tagged[remark.meeting_id] += 1
-        units.append(CodedUnit(coders, remark.tags))
+    for (meeting_id, tags), n in alike.items():
+        tagged[meeting_id] += n
+        units[CodedUnit(pairable[meeting_id], tags)] += n
     notes: Counter[str] = Counter()
     for (meeting_id, _org), count in series.note_counts.items():
         notes[meeting_id] += count
