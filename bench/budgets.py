@@ -36,7 +36,9 @@ The figures, and how each is taken:
     meeting → its notes shown; baseline: a meeting without notes, alternating.
 ``export`` / ``report``
     the whole command as a process, against ``samverkan --version``,
-    alternating; the report's peak memory from the kernel (``wait4``).
+    alternating; the report's peak memory from the kernel (``wait4``). The
+    report runs over one project of 100 and of 500 meetings (1,000 notes and
+    2,000 tags each), built into ``bench/out/report{100,500}.db`` on first use.
 ``startup``
     start → home screen showing the projects, in a pseudo-terminal, against a
     hello-world Textual app with a Footer, alternating.
@@ -587,37 +589,62 @@ def bench_open(run: Run) -> list[Figure]:
     return figures
 
 
-def _command(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one whole command."""
-    began = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "samverkan", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _pid, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - began
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"samverkan {' '.join(args)} failed: {child.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+# The command runs under this wrapper, which writes the process's own peak resident
+# set (VmHWM) when it exits: the kernel's ru_maxrss of a child also counts the
+# parent's pages at the fork (here, the benchmark process itself).
+_PEAK_WRAPPER = """
+import atexit, runpy, sys
+out = sys.argv.pop(1)
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            open(out, "w").write(line.split()[1])
+atexit.register(peak)
+runpy.run_module("samverkan", run_name="__main__")
+"""
 
 
-def _commands(args: list[str], count: int) -> tuple[list[float], list[float], list[float]]:
-    ours, base, memory = [], [], []
+def _command(args: list[str]) -> tuple[float, float, float]:
+    """Seconds, CPU seconds and peak RSS (MB) of one whole command."""
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        began = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-c", _PEAK_WRAPPER, peak.name, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        _pid, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - began
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"samverkan {' '.join(args)} failed: {child.stderr.read().decode()}")
+        child.stderr.close()
+        kilobytes = int(peak.read() or 0)
+    return elapsed, usage.ru_utime + usage.ru_stime, kilobytes / 1024
+
+
+def _commands(
+    args: list[str], count: int
+) -> tuple[list[float], list[float], list[float], list[float], list[float]]:
+    """The command and ``samverkan --version`` alternating: seconds and CPU seconds of
+    each, and the command's peak memory."""
+    ours, base, cpu, base_cpu, memory = [], [], [], [], []
     _command(args)  # the file cache, warm
     for _ in range(count):
-        seconds, peak = _command(args)
+        seconds, used, peak = _command(args)
         ours.append(seconds)
+        cpu.append(used)
         memory.append(peak)
-        base.append(_command(["--version"])[0])
-    return ours, base, memory
+        seconds, used, _peak = _command(["--version"])
+        base.append(seconds)
+        base_cpu.append(used)
+    return ours, base, cpu, base_cpu, memory
 
 
 def bench_export(run: Run) -> list[Figure]:
     ref = run.info["big_meeting"]
     notes = run.info["big_meeting_notes"]
     out = run.scratch_dir / "minutes.md"
-    ours, base, _memory = _commands(
+    ours, base, cpu, base_cpu, _memory = _commands(
         ["--db", str(run.db), "export", ref, "-o", str(out), "--force"], run.n(10, 5)
     )
     return [
@@ -629,19 +656,58 @@ def bench_export(run: Run) -> list[Figure]:
             base,
             "samverkan --version, alternating",
             limit=1.0,
-        )
+        ),
+        _cpu_figure("export_cpu", "export", cpu, base_cpu, 1.0),
     ]
+
+
+def _cpu_figure(name: str, what: str, cpu: list[float], base: list[float], limit: float) -> Figure:
+    """The same budget on the command's CPU time: what it costs on a machine of its own
+    (the wall-clock figure on a loaded machine also holds the other jobs' share)."""
+    return Figure(
+        name,
+        f"CPU seconds (user + system) of {what}",
+        "s",
+        cpu,
+        base,
+        "samverkan --version, alternating",
+        limit=limit,
+    )
+
+
+def _series_db(meetings: int) -> tuple[Path, str]:
+    """A one-project database of ``meetings`` meetings at the reference density (1,000
+    notes and 2,000 tags a meeting), built into bench/out once (500 meetings: ~3 min)."""
+    from samverkan.store.migrations import HEAD
+
+    path = OUT / f"report{meetings}.db"
+    size = reference_db.Size(
+        projects=1, meetings=meetings, notes=1000 * meetings, tags=2000 * meetings
+    )
+    try:
+        info = reference_db.load_info(path)
+        fresh = (
+            path.exists()
+            and info.get("schema") == HEAD
+            and info.get("generator") == reference_db.GENERATOR
+            and info.get("size", {}).get("meetings") == meetings
+        )
+    except (OSError, ValueError):
+        fresh = False
+    if not fresh:
+        info = reference_db.build(path, size)
+    short = str(info["big_meeting"]).split("/")[0]
+    return path, short
 
 
 def bench_report(run: Run) -> list[Figure]:
     figures = []
-    for key, limit, memory_limit in (("report_100", 2.0, None), ("report_500", 5.0, 300.0)):
-        path = run.info.get(f"{key}_db")
-        if not path:
-            continue
-        ref = run.info[f"{key}_project"]
-        meetings = int(key.split("_")[1])
-        ours, base, memory = _commands(["--db", path, "report", ref], run.n(5, 3))
+    sizes = ((100, 2.0, None),) if run.quick else ((100, 2.0, None), (500, 5.0, 300.0))
+    for meetings, limit, memory_limit in sizes:
+        key = f"report_{meetings}"
+        db, ref = _series_db(meetings)
+        path = str(db)
+        ours, base, cpu, base_cpu, memory = _commands(["--db", path, "report", ref], run.n(5, 3))
         figures.append(
             Figure(
                 key,
@@ -653,6 +719,8 @@ def bench_report(run: Run) -> list[Figure]:
                 limit=limit,
             )
         )
+        what = f"report over {meetings} meetings"
+        figures.append(_cpu_figure(f"{key}_cpu", what, cpu, base_cpu, limit))
         if memory_limit:
             figures.append(
                 Figure(
