@@ -107,9 +107,15 @@ class SamverkanApp(App[None]):
     def services_ready(self) -> bool:
         return self._services is not None
 
-    def adopt_writes(self, writes: WriteQueue) -> None:
-        """Keep a screen's queue until its notes are on disk or kept (see finish_writes)."""
-        if writes not in self._adopted:
+    def adopt_writes(self, writes: WriteQueue, *, released: bool = False) -> None:
+        """Keep a screen's queue until its notes are on disk or kept (see finish_writes).
+
+        ``released``: its screen is closing. Queues of closed screens that have written
+        everything are let go here, so a day of opening meetings keeps none of them.
+        """
+        writes.released = writes.released or released
+        self._adopted = [w for w in self._adopted if not w.retire()]
+        if writes not in self._adopted and not writes.retire():
             self._adopted.append(writes)
 
     def waiting_writes(self) -> int:

@@ -206,7 +206,7 @@ class MeetingScreen(MeetingComposer):
     def on_unmount(self) -> None:
         # Leaving never waits for the disk: the app finishes queued writes before it exits.
         if self.writes is not None:
-            self.samverkan.adopt_writes(self.writes)
+            self.samverkan.adopt_writes(self.writes, released=True)
 
     @work(thread=True, exclusive=True, group="meeting-load")
     def load(self) -> None:

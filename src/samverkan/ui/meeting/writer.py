@@ -87,6 +87,9 @@ class WriteQueue:
         self._kept = 0
         self._kept_unsynced: list[dict[str, Any]] = []  # the recovery file could not take them
         self._only_kept: list[dict[str, Any]] = []  # in the recovery file, never in the database
+        # Its screen is closed (set by the app): once done, the queue may retire.
+        self.released = False
+        self._retired = False
         self._thread = threading.Thread(target=self._loop, name="samverkan-writes", daemon=True)
         self._thread.start()
 
@@ -172,6 +175,22 @@ class WriteQueue:
         if not left and self._gone is None and not self._kept_unsynced and self._recovery:
             self._recovery.remove()
         return [*self._only_kept, *(job.record for job in left if job.record is not None)]
+
+    def retire(self) -> bool:
+        """Let a closed screen's queue go once it has nothing left: its thread ends.
+
+        True when retired (``released`` by its screen, every job written and handled,
+        nothing kept): then nothing is left for the app's quit to finish.
+        """
+        if not self.released or self._retired:
+            return self._retired
+        with self._lock:
+            done = not self._unwritten
+        if not done or not self.idle() or self._gone or self._kept_unsynced or self._only_kept:
+            return False
+        self._retired = True
+        self._jobs.put(None)
+        return True
 
     def unsaved(self) -> list[dict[str, Any]]:
         """Records that neither the database nor the recovery file could take."""
