@@ -29,6 +29,7 @@ from samverkan.ui.dialogs.confirm import ConfirmDialog
 from samverkan.ui.dialogs.picker import Choice, PickerDialog
 from samverkan.ui.meeting.writer import WriteQueue
 from samverkan.ui.widgets.note_stream import NoteStream
+from samverkan.ui.widgets.participation import RemarkCounts
 
 KIND_KEYS = {
     NoteKind.NOTE: "n",
@@ -46,6 +47,7 @@ class MeetingActions(SamverkanScreen):
     meeting_id: str
     meeting: MeetingView | None
     notes: dict[str, NoteView]
+    counts: RemarkCounts
     events: list[ClockEvent]
     state: ClockState
     speaker: OrganisationView | None

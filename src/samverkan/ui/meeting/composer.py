@@ -106,6 +106,9 @@ class MeetingComposer(MeetingActions):
     def _paint_detail(self, note: NoteView | None) -> None:
         raise NotImplementedError
 
+    def _show_detail_text(self, content: Text) -> None:
+        raise NotImplementedError
+
     def _paint_composer(self) -> None:
         browsing = self.query_one("#note-input", NoteInput).browsing
         self.query_one("#composer", Composer).show_label(
@@ -255,7 +258,7 @@ class MeetingComposer(MeetingActions):
             else []
         )
         if candidates:
-            self.query_one("#note-detail", Static).update(
+            self._show_detail_text(
                 Text(_("Tab completes: ") + "  ".join(candidates[:8]), style="dim")
             )
         else:  # back to the selected note once nothing is being completed

@@ -30,8 +30,10 @@ from samverkan.domain.model import (
     PhaseKind,
 )
 from samverkan.i18n import _
+from samverkan.services.observation_live import Changes
 from samverkan.ui.meeting.agenda_pane import AgendaPane
-from samverkan.ui.meeting.composer import Composer, MeetingComposer, placeholder
+from samverkan.ui.meeting.composer import Composer, placeholder
+from samverkan.ui.meeting.live import MeetingLive
 from samverkan.ui.meeting.note_input import NoteInput
 from samverkan.ui.meeting.note_list import MeetingNoteStream, format_note, note_detail
 from samverkan.ui.meeting.side_panel import SidePanel
@@ -55,7 +57,7 @@ def _floor_bindings() -> list[Binding]:
     ]
 
 
-class MeetingScreen(MeetingComposer):
+class MeetingScreen(MeetingLive):
     CSS_PATH = "screen.tcss"
     BINDINGS = [
         Binding(
@@ -166,6 +168,7 @@ class MeetingScreen(MeetingComposer):
         # (note id, revision to go back to); an added note goes back to "deleted".
         self.undo_stack: list[tuple[str, int | None]] = []
         self.writes: WriteQueue | None = None
+        self._detail_shown = Text()
 
     # ------------------------------------------------------------ layout
 
@@ -201,9 +204,11 @@ class MeetingScreen(MeetingComposer):
         note_input.keys = self.note_keys()
         note_input.focus()
         self.set_interval(1.0, self._tick)
+        self.start_live()
         self.load()
 
     def on_unmount(self) -> None:
+        self.stop_live()
         # Leaving never waits for the disk: the app finishes queued writes before it exits.
         if self.writes is not None:
             self.samverkan.adopt_writes(self.writes, released=True)
@@ -213,16 +218,17 @@ class MeetingScreen(MeetingComposer):
         services = self.samverkan.services
         try:
             meeting = services.projects.meeting(self.meeting_id)
-            notes = services.notes.notes(self.meeting_id)
+            # The notes and, in the same read, where the live room starts following.
+            changes = self.live_changes(None)
             events = services.meetings.events(self.meeting_id)
         except Exception as exc:  # one sentence, never a traceback
             self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
             return
-        self.app.call_from_thread(self._loaded, meeting, notes, events)
+        self.app.call_from_thread(self._loaded, meeting, changes, events)
 
-    def _loaded(
-        self, meeting: MeetingView, notes: list[NoteView], events: list[ClockEvent]
-    ) -> None:
+    def _loaded(self, meeting: MeetingView, changes: Changes, events: list[ClockEvent]) -> None:
+        notes = list(changes.notes)
+        self.live_started(changes)
         self.meeting = meeting
         self.notes = {n.id: n for n in notes}
         self.counts = RemarkCounts(notes)
@@ -337,11 +343,15 @@ class MeetingScreen(MeetingComposer):
         self._paint_detail(event.note)
 
     def _paint_detail(self, note: NoteView | None) -> None:
-        detail = self.query_one("#note-detail", Static)
-        if note is None or self.meeting is None:
-            detail.update("")
+        content = note_detail(self.meeting, note) if note and self.meeting else Text()
+        self._show_detail_text(content)
+
+    def _show_detail_text(self, content: Text) -> None:
+        """The pane has a fixed height: a new text never needs the screen laid out again."""
+        if content == self._detail_shown:
             return
-        detail.update(note_detail(self.meeting, note))
+        self._detail_shown = content
+        self.query_one("#note-detail", Static).update(content, layout=False)
 
     def _apply_filter(self) -> None:
         phase_id = self.state.phase_id
@@ -375,6 +385,12 @@ class MeetingScreen(MeetingComposer):
             stream.upsert(note)
         self._paint_clock()
         self._paint_side_extra(self._phase_kind())
+
+    def _paint_live(self) -> None:
+        """Other processes' notes and tags arrived: counts, tally, the selected note."""
+        self._paint_clock()
+        self._paint_side_extra(self._phase_kind())
+        self._paint_detail(self.query_one("#notes", NoteStream).highlighted_note)
 
     def _phase_kind(self) -> PhaseKind | None:
         phase = self.meeting.phase(self.state.phase_id) if self.meeting else None
