@@ -1,4 +1,11 @@
-"""User settings (language, theme, observer name) in a small TOML file.
+"""User settings (language, theme, observer name, bell, keys) in a small TOML file.
+
+``keys`` remaps keys by binding id, as Textual's keymap does, e.g.::
+
+    [keys]
+    next-phase = "ctrl+right"
+    close = "f9"
+
 
 A damaged settings file must never stop a meeting: it is read as empty and
 the problem is reported once; it is rewritten atomically when a setting changes.
@@ -7,7 +14,7 @@ the problem is reported once; it is rewritten atomically when a setting changes.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from samverkan import locations
@@ -22,6 +29,10 @@ class Settings:
     # A team database (``postgresql://user@host/db``) or a file; empty: the default file.
     # Keep the password out of it: libpq's ~/.pgpass or a service file hold that.
     database: str = ""
+    bell: bool = False
+    """Ring the terminal bell once at a phase's 80 % warning and once at its overtime."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Binding id → keys (comma-separated), applied with Textual's keymap."""
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
@@ -33,9 +44,15 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
         return Settings(), None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return Settings(), f"{path}: {exc}"
-    known = {f.name for f in fields(Settings)}
-    values = {k: str(v) for k, v in raw.items() if k in known and isinstance(v, str)}
-    return Settings(**values), None
+    settings = Settings()
+    for name in ("language", "theme", "observer", "sync_with", "database"):
+        if isinstance(raw.get(name), str):
+            setattr(settings, name, raw[name])
+    settings.bell = raw.get("bell") is True
+    keys = raw.get("keys")
+    if isinstance(keys, dict):
+        settings.keys = {str(k): v for k, v in keys.items() if isinstance(v, str)}
+    return settings, None
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

@@ -60,7 +60,7 @@ def test_meeting_running_with_notes(snap_compare, demo_app, size) -> None:  # ty
         await _settle(pilot)
         app.push_screen(MeetingScreen(mid))
         await _settle(pilot)
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+l")
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=before)

@@ -3,14 +3,16 @@ due date. Pure Python, so the help screen can show these rules and tests can pin
 
 The facilitator writes one line per note, in Swedish or English, and presses Enter.
 
-1. **Kind.** A prefix at the start, in any case, then a colon:
-   ``b:`` ``beslut:`` ``d:`` ``decision:`` decision; ``å:`` ``a:`` ``åtgärd:`` ``action:``
-   ``todo:`` ``att göra:`` action item; ``f:`` ``fråga:`` ``q:`` ``question:`` question;
-   ``c:`` ``citat:`` ``quote:`` verbatim quote; ``o:`` ``obs:`` ``observation:`` observation;
-   ``n:`` ``anteckning:`` ``note:`` plain note. The prefix may also follow a leading mention
-   (``@AF b: …``). Without a prefix, a line wholly inside quotation marks ("…", ”…”, “…”,
-   «…», '…'), perhaps after a leading mention, is a quote and loses the marks (as after
-   ``c:``). Otherwise the kind is the one selected on the screen; a final "?" changes nothing.
+1. **Kind.** One of these prefixes at the start, in any case, then a colon (and only these,
+   the ones the help and the README list): ``b:`` ``beslut:`` ``decision:`` decision;
+   ``a:`` ``å:`` ``åtgärd:`` ``action:`` action item; ``f:`` ``fråga:`` ``q:`` ``question:``
+   question; ``c:`` ``citat:`` ``quote:`` verbatim quote; ``n:`` ``anteckning:`` ``note:``
+   plain note. Everyday words with a colon (``Obs:``, ``D:``, ``Todo:``) are text: an
+   observation is the observer's, never made by a prefix on the facilitator's line.
+   The prefix may also follow a leading mention (``@AF b: …``). Without a prefix, a line
+   wholly inside quotation marks ("…", ”…”, “…”, «…», '…'), perhaps after a leading mention,
+   is a quote and loses the marks (as after ``c:``). Otherwise the kind is the one selected
+   on the screen; a final "?" changes nothing.
 2. **Mentions.** ``@SKE`` is the organisation with that short code; ``@Anna`` the one
    participant with that first name; ``@"Anna Lindqvist"`` a participant by full name. Case
    never matters.
@@ -46,11 +48,10 @@ from samverkan.domain.natural_dates import find_due
 from samverkan.i18n import _
 
 KIND_PREFIXES = {
-    **dict.fromkeys(("b", "beslut", "d", "decision"), NoteKind.DECISION),
-    **dict.fromkeys(("å", "a", "åtgärd", "action", "todo", "att göra"), NoteKind.ACTION),
+    **dict.fromkeys(("b", "beslut", "decision"), NoteKind.DECISION),
+    **dict.fromkeys(("a", "å", "åtgärd", "action"), NoteKind.ACTION),
     **dict.fromkeys(("f", "fråga", "q", "question"), NoteKind.QUESTION),
     **dict.fromkeys(("c", "citat", "quote"), NoteKind.QUOTE),
-    **dict.fromkeys(("o", "obs", "observation"), NoteKind.OBSERVATION),
     **dict.fromkeys(("n", "anteckning", "note"), NoteKind.NOTE),
 }
 _PREFIX_WORDS = sorted((w.replace(" ", r"\s+") for w in KIND_PREFIXES), key=len, reverse=True)

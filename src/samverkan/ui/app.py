@@ -75,6 +75,8 @@ class SamverkanApp(App[None]):
         self.poll_seconds = poll_seconds
         # (meeting id, planned?) to open on start, for `samverkan run REF`.
         self.start_meeting: tuple[str, bool] | None = None
+        # Ring the terminal bell at a timebox's warning and overtime (settings: bell = true).
+        self.bell_enabled = False
 
     def get_driver_class(self) -> type[Driver]:
         # Esc then a letter is Esc then a letter, even when they arrive together.
@@ -84,6 +86,7 @@ class SamverkanApp(App[None]):
         return super().get_driver_class()
 
     def on_mount(self) -> None:
+        self._apply_settings()
         self.push_screen(HomeScreen())
         self._offer_recovery()
         if self.start_meeting is not None:
@@ -94,6 +97,30 @@ class SamverkanApp(App[None]):
             self.push_screen(
                 MeetingSetupScreen(meeting_id) if planned else MeetingScreen(meeting_id)
             )
+
+    def _apply_settings(self) -> None:
+        """The theme last chosen and the user's own keys; a chosen theme is remembered."""
+        from samverkan.config import load_settings
+
+        settings, _problem = load_settings()
+        self.bell_enabled = settings.bell
+        if settings.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        if settings.keys:
+            self.set_keymap(settings.keys)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: object) -> None:
+        from samverkan.config import load_settings, save_settings
+
+        settings, problem = load_settings()
+        if problem is not None or settings.theme == self.theme:
+            return  # never overwrite a file we could not read
+        settings.theme = self.theme
+        try:
+            save_settings(settings)
+        except OSError as exc:
+            self.show_error(_("could not remember the theme ({reason})").format(reason=exc))
 
     @property
     def services(self) -> Services:

@@ -24,8 +24,14 @@ def own_bindings(screen: Screen[object]) -> list[Binding]:
             continue
         if type(active.node).__module__.startswith("samverkan"):
             found.append(binding)
-    # The screen's own keys too, where a focused widget uses the same key for now.
-    found += [b for b in type(screen).BINDINGS if isinstance(b, Binding) and b.description]
+    # The screen's own keys too, where a focused widget uses the same key for now:
+    # as the user's keymap left them.
+    found += [
+        b
+        for bindings in screen._bindings.key_to_bindings.values()
+        for b in bindings
+        if b.description and b.action not in _TEXTUAL_DEFAULTS and not b.system
+    ]
     return found
 
 

@@ -41,9 +41,11 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns(_("Key"), _("Action"), _("What it does"))
         seen: set[tuple[str, str]] = set()
+        describe = getattr(self.under, "describe_binding", None)
         for binding in own_bindings(self.under):
             display = self.app.get_key_display(binding)
-            if (display, binding.description) in seen:
+            description = describe(binding) if callable(describe) else binding.description
+            if (display, description) in seen:
                 continue
-            seen.add((display, binding.description))
-            table.add_row(display or binding.key, binding.description, binding.tooltip)
+            seen.add((display, description))
+            table.add_row(display or binding.key, description, binding.tooltip)

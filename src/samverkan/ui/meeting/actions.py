@@ -118,7 +118,15 @@ class MeetingActions(SamverkanScreen):
             self.notify(_("Start the meeting first (ctrl+s)."), severity="warning")
             return
         meetings, mid = self.samverkan.services.meetings, self.meeting_id
-        self._queue_clock(lambda: meetings.go_to_phase(mid, step), reload_meeting=True)
+
+        def move() -> None:
+            # A new phase starts with the floor free and the whole group as speaker.
+            meetings.go_to_phase(mid, step)
+            meetings.give_floor(mid, None)
+
+        self.speaker = None
+        self._paint_composer()
+        self._queue_clock(move, reload_meeting=True)
 
     def action_floor(self, index: int) -> None:
         if self.meeting is None or index >= len(self.meeting.organisations):
@@ -194,6 +202,33 @@ class MeetingActions(SamverkanScreen):
         )
         self.notify(_("Note deleted; ctrl+z brings it back."))
 
+    def action_change_kind(self) -> None:
+        """Make the selected note a decision, an action item …; ctrl+z changes it back."""
+        note = self._selected()
+        if note is None or self._read_only() or self.writes is None:
+            return
+        if note.kind == NoteKind.OBSERVATION:
+            self.notify(_("An observation is the observer's; its kind stays."), severity="warning")
+            return
+        choices = [
+            Choice(key, kind_label(kind), str(kind))
+            for kind, key in KIND_KEYS.items()
+            if kind not in (NoteKind.OBSERVATION, note.kind)
+        ]
+        notes, writes = self.samverkan.services.notes, self.writes
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is None or not choice.value:
+                return
+            kind = NoteKind(choice.value)
+            writes.submit(
+                lambda: notes.edit(note.id, kind=kind),
+                lambda saved: self._saved(saved, (saved.id, saved.revision - 1)),
+                self.samverkan.show_error,
+            )
+
+        self.app.push_screen(PickerDialog(_("Make this note a"), choices), chosen)
+
     def action_toggle_done(self) -> None:
         note = self._selected()
         if note is None or self.writes is None:
@@ -231,7 +266,7 @@ class MeetingActions(SamverkanScreen):
 
     def _read_only(self) -> bool:
         if self.meeting is not None and self.meeting.summary.status == MeetingStatus.CLOSED:
-            self.notify(_("The meeting is closed; F10 reopens it."), severity="warning")
+            self.notify(_("The meeting is closed; ctrl+j reopens it."), severity="warning")
             return True
         return False
 
@@ -289,22 +324,27 @@ class MeetingActions(SamverkanScreen):
     def action_close_meeting(self) -> None:
         if self.meeting is None:
             return
-        meetings, mid = self.samverkan.services.meetings, self.meeting_id
         if self.meeting.summary.status == MeetingStatus.CLOSED:
-            question = ConfirmDialog(
-                _("Reopen this meeting?"),
-                _("Its notes become editable again; the clock stays paused until ctrl+s."),
-            )
-            self.app.push_screen(
-                question,
-                lambda yes: (
-                    self._queue_clock(lambda: meetings.reopen(mid), reload_meeting=True)
-                    if yes
-                    else None
-                ),
-            )
+            self.action_reopen_meeting()
             return
         self._prepare_close()
+
+    def action_reopen_meeting(self) -> None:
+        if self.meeting is None or self.meeting.summary.status != MeetingStatus.CLOSED:
+            return
+        meetings, mid = self.samverkan.services.meetings, self.meeting_id
+        question = ConfirmDialog(
+            _("Reopen this meeting?"),
+            _("Its notes become editable again; the clock stays paused until ctrl+s."),
+        )
+        self.app.push_screen(
+            question,
+            lambda yes: (
+                self._queue_clock(lambda: meetings.reopen(mid), reload_meeting=True)
+                if yes
+                else None
+            ),
+        )
 
     @work(thread=True, exclusive=True, group="meeting-close", exit_on_error=False)
     def _prepare_close(self) -> None:

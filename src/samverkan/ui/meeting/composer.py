@@ -145,7 +145,8 @@ class MeetingComposer(MeetingActions):
             line,
             self.meeting.organisations,
             self.meeting.people,
-            today=self.meeting.summary.date or self.samverkan.clock().date(),
+            # "senast fredag" counts from the day the note is written, not the planned date.
+            today=self.samverkan.clock().astimezone().date(),
             default_kind=self.kind,
         )
         if parsed.problems:
@@ -160,17 +161,29 @@ class MeetingComposer(MeetingActions):
             self._queue_edit(editing, parsed, kind, line)
         else:
             self._queue_add(parsed, kind, line)
+            if parsed.speaker is not None:
+                self._take_floor(parsed.speaker)
         self.kind = NoteKind.NOTE
         self._paint_composer()
         return True
 
+    def _take_floor(self, org: OrganisationView) -> None:
+        """The floor model: a remark written with ``@ORG`` gives that organisation the floor."""
+        if self.state.running and not self.state.closed and self.state.floor != org.id:
+            meetings, mid = self.samverkan.services.meetings, self.meeting_id
+            self._queue_clock(lambda: meetings.give_floor(mid, org.id))
+
     def _queue_add(self, parsed: ParsedNote, kind: NoteKind, line: str) -> None:
         assert self.meeting is not None and self.writes is not None
         services = self.samverkan.services
+        # Decisions and action items are the whole group's unless an @ORG says otherwise.
+        speaker = parsed.speaker or (
+            None if kind in (NoteKind.DECISION, NoteKind.ACTION) else self.speaker
+        )
         draft = NoteDraft(
             text=from_line(parsed.text),
             kind=kind,
-            organisation_id=self.speaker.id if self.speaker else None,
+            organisation_id=speaker.id if speaker else None,
             person_id=parsed.speaker_person.id if parsed.speaker_person else None,
             phase_id=self.state.phase_id,
             owner_organisation_id=parsed.owner_organisation.id
@@ -301,6 +314,7 @@ class MeetingComposer(MeetingActions):
             "delete": self.action_delete_note,
             "backspace": self.action_delete_note,
             "ctrl+x": self.action_toggle_done,
+            "ctrl+t": self.action_change_kind,
             "ctrl+f": self.action_filter_org,
             "ctrl+k": self.action_filter_kind,
         }
@@ -325,13 +339,25 @@ class MeetingComposer(MeetingActions):
         def chosen(choice: Choice | None) -> None:
             if choice is None or self.meeting is None:
                 return
-            self.speaker = self.meeting.organisation(choice.value)
+            org = self.meeting.organisation(choice.value)
+            self.speaker = org
             self._paint_composer()
+            if org is not None:  # the floor model: the speaker has the floor
+                self._take_floor(org)
+                return
+            if self.state.running and not self.state.closed and self.state.floor is not None:
+                meetings, mid = self.samverkan.services.meetings, self.meeting_id
+                self._queue_clock(lambda: meetings.give_floor(mid, None))
 
         self.app.push_screen(PickerDialog(_("Who is speaking?"), choices), chosen)
 
     def action_pick_kind(self) -> None:
-        choices = [Choice(key, kind_label(kind), str(kind)) for kind, key in KIND_KEYS.items()]
+        # An observation is the observer's: the facilitator cannot make one, even by a key.
+        choices = [
+            Choice(key, kind_label(kind), str(kind))
+            for kind, key in KIND_KEYS.items()
+            if kind != NoteKind.OBSERVATION
+        ]
 
         def chosen(choice: Choice | None) -> None:
             if choice is not None and choice.value:

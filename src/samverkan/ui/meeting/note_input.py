@@ -11,9 +11,10 @@ a note is exactly the keys typed before its Enter and after the previous one.
 
 The note list never takes the focus: ↑ puts this line into *browsing*, where
 the arrows move the list's cursor and keys that type nothing act on the
-selected note (Enter edits, Delete deletes, ctrl+x ticks done, ctrl+f and
-ctrl+k filter). Letters are never commands: a letter typed while browsing
-goes back to writing and is typed, so a note typed after a stray ↑ is a note.
+selected note (Enter edits, Delete deletes, ctrl+t changes its kind, ctrl+x
+ticks done, ctrl+f and ctrl+k filter). Letters are never commands: a letter
+typed while browsing goes back to writing and is typed, so a note typed after
+a stray ↑ is a note.
 
 A terminal sends Esc followed by a letter and Alt+letter as the same bytes
 (Textual reads ``ESC d`` within ``ESCDELAY``, 100 ms, as ``alt+d``; when the
@@ -61,7 +62,7 @@ def from_line(line: str) -> str:
 # Keys that act while browsing but type nothing.
 BROWSE_KEYS = frozenset(
     {"up", "down", "pageup", "pagedown", "home", "end", "enter", "delete", "backspace"}
-    | {"ctrl+x", "ctrl+f", "ctrl+k"}
+    | {"ctrl+x", "ctrl+f", "ctrl+k", "ctrl+t"}
 )
 
 

@@ -33,6 +33,7 @@ from samverkan.i18n import _
 from samverkan.services.observation_live import Changes
 from samverkan.ui.meeting.agenda_pane import AgendaPane
 from samverkan.ui.meeting.composer import Composer, placeholder
+from samverkan.ui.meeting.keys import MEETING_BINDINGS
 from samverkan.ui.meeting.live import MeetingLive
 from samverkan.ui.meeting.note_input import NoteInput
 from samverkan.ui.meeting.note_list import MeetingNoteStream, format_note, note_detail
@@ -40,116 +41,12 @@ from samverkan.ui.meeting.side_panel import SidePanel
 from samverkan.ui.meeting.writer import WriteQueue
 from samverkan.ui.widgets.note_stream import NoteStream
 from samverkan.ui.widgets.participation import ParticipationPanel, RemarkCounts
-from samverkan.ui.widgets.phase_bar import PhaseBar
-
-
-def _floor_bindings() -> list[Binding]:
-    return [
-        Binding(
-            f"f{n + 2}",
-            f"floor({n})",
-            _("Floor to organisation {n}").format(n=n + 1),
-            show=False,
-            tooltip=_("Give the floor to this organisation and make it the speaker"),
-            id=f"floor-{n + 1}",
-        )
-        for n in range(8)
-    ]
+from samverkan.ui.widgets.phase_bar import WARN_AT, PhaseBar
 
 
 class MeetingScreen(MeetingLive):
     CSS_PATH = "screen.tcss"
-    BINDINGS = [
-        Binding(
-            "ctrl+s",
-            "start_pause",
-            _("Start/pause"),
-            tooltip=_("Start, pause or resume the meeting clock"),
-            id="start-pause",
-        ),
-        Binding(
-            "ctrl+n",
-            "phase(1)",
-            _("Next phase"),
-            tooltip=_("Move to the next phase"),
-            id="next-phase",
-        ),
-        Binding(
-            "ctrl+b",
-            "phase(-1)",
-            _("Prev. phase"),
-            tooltip=_("Move back to the previous phase"),
-            id="prev-phase",
-        ),
-        Binding(
-            "ctrl+o",
-            "pick_speaker",
-            _("Speaker"),
-            tooltip=_("Choose the speaking organisation (then one key)"),
-            id="speaker",
-        ),
-        Binding(
-            "ctrl+t",
-            "pick_kind",
-            _("Kind"),
-            tooltip=_("Choose the kind of the next note (then one key)"),
-            id="kind",
-        ),
-        Binding(
-            "ctrl+z",
-            "undo",
-            _("Undo"),
-            tooltip=_("Undo the last add, edit, delete or tick"),
-            id="undo",
-        ),
-        Binding(
-            "up",
-            "to_notes",
-            _("Notes"),
-            show=False,
-            tooltip=_("Move from the input to the notes"),
-            id="to-notes",
-        ),
-        Binding(
-            "ctrl+g",
-            "setup",
-            _("Attendance"),
-            tooltip=_("Attendance, agenda and open action items"),
-            id="setup",
-        ),
-        Binding(
-            "f10",
-            "close_meeting",
-            _("Close meeting"),
-            tooltip=_("Close the meeting (or reopen a closed one)"),
-            id="close",
-        ),
-        Binding(
-            "f12",
-            "minutes",
-            _("Minutes"),
-            show=False,
-            tooltip=_("Preview and save the minutes"),
-            id="minutes",
-        ),
-        Binding(
-            "ctrl+a",
-            "toggle_phases",
-            _("All phases"),
-            show=False,
-            tooltip=_("Show the notes of all phases or only the current one"),
-            id="all-phases",
-        ),
-        Binding(
-            "escape",
-            "back",
-            _("Back"),
-            show=False,
-            tooltip=_("Cancel editing, or leave the meeting"),
-            id="back",
-        ),
-        *_floor_bindings(),
-    ]
+    BINDINGS = MEETING_BINDINGS
 
     def __init__(self, meeting_id: str) -> None:
         super().__init__()
@@ -169,6 +66,7 @@ class MeetingScreen(MeetingLive):
         self.undo_stack: list[tuple[str, int | None]] = []
         self.writes: WriteQueue | None = None
         self._detail_shown = Text()
+        self._rung: set[tuple[str, float]] = set()  # (phase, share) the bell rang for
 
     # ------------------------------------------------------------ layout
 
@@ -252,7 +150,20 @@ class MeetingScreen(MeetingLive):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         closed = self.meeting is not None and self.meeting.summary.status == MeetingStatus.CLOSED
+        if action == "close_meeting":
+            return not closed
+        if action == "reopen_meeting":
+            return closed
         return not (closed and action in self._RUNNING_ONLY)
+
+    def describe_binding(self, binding: Binding) -> str:
+        """The help names the floor keys by organisation, not by number."""
+        if self.meeting is not None and (binding.id or "").startswith("floor-"):
+            index = int((binding.id or "").removeprefix("floor-")) - 1
+            if index < len(self.meeting.organisations):
+                org = self.meeting.organisations[index]
+                return str(_("Floor to {org}").format(org=org.name))
+        return str(binding.description)
 
     # ------------------------------------------------------------ painting
 
@@ -261,12 +172,27 @@ class MeetingScreen(MeetingLive):
             return
         self.state = replay(self.events, self.samverkan.clock())
         self._paint_clock()
+        self._ring_at_limits()
+
+    def _ring_at_limits(self) -> None:
+        """The terminal bell, once at 80 % of the timebox and once at its end (if enabled)."""
+        phase = self.meeting.phase(self.state.phase_id) if self.meeting else None
+        if phase is None or not phase.planned_minutes or not self.state.ticking:
+            return
+        share = self.state.phase_elapsed(phase.id) / (phase.planned_minutes * 60)
+        for limit in (WARN_AT, 1.0):
+            if share >= limit and (phase.id, limit) not in self._rung:
+                self._rung.add((phase.id, limit))
+                if self.samverkan.bell_enabled:
+                    self.app.bell()
 
     def _paint_clock(self) -> None:
         if self.meeting is None:
             return
         closed = self.meeting.summary.status == MeetingStatus.CLOSED
-        self.query_one("#phase-bar", PhaseBar).show(self.meeting.phases, self.state, closed=closed)
+        self.query_one("#phase-bar", PhaseBar).show(
+            self.meeting.phases, self.state, closed=closed, now=self.samverkan.clock()
+        )
         self.query_one("#side", SidePanel).show_participation(self.meeting, self.counts, self.state)
 
     def _refresh_all(self) -> None:
@@ -289,7 +215,7 @@ class MeetingScreen(MeetingLive):
         # order; it takes the focus itself only when nothing can be typed.
         self.query_one("#notes", NoteStream).can_focus = closed
         note_input.placeholder = (
-            _("The meeting is closed; F10 reopens it") if closed else placeholder()
+            _("The meeting is closed; ctrl+j reopens it") if closed else placeholder()
         )
         if was_disabled and not closed:
             note_input.focus()
@@ -300,22 +226,28 @@ class MeetingScreen(MeetingLive):
         )
 
     def _format_note(self, note: NoteView) -> Text:
-        return format_note(self.meeting, note)
+        return format_note(self.meeting, note, self.samverkan.clock().astimezone().date())
 
     def help_text(self) -> str:
         """Shown under the keys in the help: how a typed line becomes a note."""
         return _(
-            "**Writing notes.** Type and press Enter. `@SKE` first on the line sets the "
-            "speaking organisation, which stays until changed (F2–F9 also give an "
-            "organisation the floor). Start with `b:` for a decision, `a:` for an action "
-            "item, `f:` for a question, `c:` (or quotation marks) for a verbatim quote. In an "
-            "action item, `@AF` names the owner and a date such as `senast 2018-09-01`, "
-            "`1/9`, `fredag` or `vecka 36` the due date. Tab completes a mention.\n\n"
+            "**Writing notes.** Type and press Enter. Only these prefixes change the kind: "
+            "`b:` `beslut:` `decision:` decision; `a:` `å:` `åtgärd:` `action:` action item; "
+            "`f:` `fråga:` `q:` `question:` question; `c:` `citat:` `quote:` (or quotation "
+            "marks) verbatim quote; `n:` `anteckning:` `note:` plain note. Other words with a "
+            "colon (`Obs:`, `D:`) stay text. In an action item, `@AF` names the owner and a "
+            "date such as `senast 2018-09-01`, `1/9`, `fredag` or `vecka 36` the due date, "
+            "counted from today. Tab completes a mention.\n\n"
+            "**Who spoke.** `@SKE` first on the line says who spoke and gives that "
+            "organisation the floor; F2–F9, ctrl+o or a click in the side panel do the same. "
+            "An organisation's speaking time is the time it held the floor; the floor is free "
+            "again at the next phase. Decisions and action items are the whole group's unless "
+            "they start with `@ORG`.\n\n"
             "**The notes.** ↑ moves into the notes and ↑/↓ choose one: Enter edits it, "
-            "Delete deletes it, ctrl+x ticks an action item done, ctrl+f and ctrl+k filter "
-            "by organisation or kind, ctrl+a shows all phases. Letters are never commands "
-            "there: typing a letter, or Esc, returns to writing. ctrl+z undoes the last "
-            "change.\n\n"
+            "Delete deletes it, ctrl+t changes its kind, ctrl+x ticks an action item done, "
+            "ctrl+f and ctrl+k filter by organisation or kind, ctrl+l shows all phases. "
+            "Letters are never commands there: typing a letter, or Esc, returns to writing. "
+            "ctrl+z undoes the last change.\n\n"
             "**Leaving.** Esc in an empty line asks before leaving a running meeting. "
             "Notes that cannot be written yet wait, counted beside the line, and are kept "
             "in a recovery file beside the database until they are written."

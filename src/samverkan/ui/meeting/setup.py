@@ -315,7 +315,7 @@ class MeetingSetupScreen(SamverkanScreen):
             return
         if self.meeting.summary.status == MeetingStatus.CLOSED:
             self.samverkan.show_error(
-                _("The meeting is closed; reopen it on the meeting screen (F10).")
+                _("The meeting is closed; reopen it on the meeting screen (ctrl+j).")
             )
             return
         nobody = not any(self.present.values())

@@ -39,5 +39,5 @@ def close_summary(
         lines.append(md.list_item(f"{note.text} ({action_owner(meeting, note)}{due})"))
     if not actions:
         lines.append(f"- {none}")
-    lines += ["", _("The meeting becomes read-only until it is reopened (F10).")]
+    lines += ["", _("The meeting becomes read-only until it is reopened (ctrl+j).")]
     return "\n".join(lines)

@@ -12,7 +12,8 @@ from textual.widgets import Static
 
 from samverkan.domain.clock import ClockState, format_duration
 from samverkan.domain.model import PhaseView
-from samverkan.i18n import _
+from samverkan.domain.schedule import schedule
+from samverkan.i18n import _, ngettext
 
 WARN_AT = 0.8
 
@@ -21,6 +22,11 @@ def phase_title(phase: PhaseView) -> str:
     if phase.planned_minutes:
         return _("{title} ({minutes} min)").format(title=phase.title, minutes=phase.planned_minutes)
     return phase.title
+
+
+def local_clock(moment: datetime) -> str:
+    """A time of day in the computer's time zone."""
+    return moment.astimezone().strftime("%H:%M")
 
 
 class PhaseBar(Static):
@@ -42,10 +48,14 @@ class PhaseBar(Static):
         closed: bool,
         now: datetime | None = None,
     ) -> None:
-        self.update(self._render_bar(phases, state, closed))
+        self.update(self._render_bar(phases, state, closed, now), layout=False)
 
     def _render_bar(
-        self, phases: Sequence[PhaseView], state: ClockState, closed: bool
+        self,
+        phases: Sequence[PhaseView],
+        state: ClockState,
+        closed: bool,
+        now: datetime | None = None,
     ) -> RenderableType:
         index = next((i for i, p in enumerate(phases) if p.id == state.phase_id), -1)
         grid = Table.grid(expand=True)
@@ -55,7 +65,7 @@ class PhaseBar(Static):
         if closed:
             status = Text(_("Meeting closed — read only"), style="bold")
             grid.add_row(status, total)
-            grid.add_row(Text(_("F10 reopens the meeting"), style="dim"), Text(""))
+            grid.add_row(Text(_("ctrl+f reopens the meeting"), style="dim"), Text(""))
             return grid
         if not state.running:
             grid.add_row(Text(_("Not started"), style="bold"), total)
@@ -74,13 +84,38 @@ class PhaseBar(Static):
         next_text = (
             Text(_("Next: {phase}").format(phase=phase_title(following)), style="dim")
             if following
-            else Text(_("Last phase — F10 closes the meeting"), style="dim")
+            else Text(_("Last phase — ctrl+f closes the meeting"), style="dim")
         )
         marker = (
-            Text(_("⏸ PAUSED — ctrl+s resumes"), style="bold reverse") if state.paused else Text("")
+            Text(_("⏸ PAUSED — ctrl+s resumes"), style="bold reverse")
+            if state.paused
+            else self._ends(phases, state, now)
         )
         grid.add_row(next_text, marker)
         return grid
+
+    @staticmethod
+    def _ends(phases: Sequence[PhaseView], state: ClockState, now: datetime | None) -> Text:
+        """Planned end, projected end, and how far ahead or behind, in words."""
+        plan = schedule(phases, state, now) if now is not None else None
+        if plan is None:
+            return Text("")
+        minutes = round(plan.behind_seconds / 60)
+        text = Text(_("ends {planned}").format(planned=local_clock(plan.planned_end)), style="dim")
+        if minutes > 0:
+            text.append(" · ")
+            text.append(
+                ngettext("{n} min behind", "{n} min behind", minutes).format(n=minutes),
+                style="bold",
+            )
+            text.append(" → " + local_clock(plan.projected_end), style="bold")
+        elif minutes < 0:
+            text.append(" · ")
+            text.append(ngettext("{n} min ahead", "{n} min ahead", -minutes).format(n=-minutes))
+            text.append(" → " + local_clock(plan.projected_end))
+        else:
+            text.append(" · " + _("on time"), style="dim")
+        return text
 
     @staticmethod
     def _timer(phase: PhaseView | None, state: ClockState) -> Text:
@@ -94,9 +129,16 @@ class PhaseBar(Static):
         style = "bold red" if share > 1 else "bold yellow" if share >= WARN_AT else ""
         text = Text(f"{format_duration(elapsed)} / {format_duration(planned)}", style=style)
         if share > 1:
+            # In words and with a sign, not only in colour.
             text.append(
-                " " + _("+{time} over").format(time=format_duration(elapsed - planned)),
+                " ⚠ " + _("+{time} over").format(time=format_duration(elapsed - planned)),
                 style="bold white on red",
+            )
+        elif share >= WARN_AT:
+            left = max(0, round((planned - elapsed) / 60))
+            text.append(
+                " ⚠ " + ngettext("{n} min left", "{n} min left", left).format(n=left),
+                style=style,
             )
         else:
             filled = round(min(share, 1) * 10)
