@@ -26,9 +26,12 @@ def own_bindings(screen: Screen[object]) -> list[Binding]:
             found.append(binding)
     # The screen's own keys too, where a focused widget uses the same key for now:
     # as the user's keymap left them.
+    own = screen._bindings.copy()
+    if screen.app._keymap:
+        own.apply_keymap(screen.app._keymap)
     found += [
         b
-        for bindings in screen._bindings.key_to_bindings.values()
+        for bindings in own.key_to_bindings.values()
         for b in bindings
         if b.description and b.action not in _TEXTUAL_DEFAULTS and not b.system
     ]

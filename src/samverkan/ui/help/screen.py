@@ -43,9 +43,12 @@ class HelpScreen(ModalScreen[None]):
         seen: set[tuple[str, str]] = set()
         describe = getattr(self.under, "describe_binding", None)
         for binding in own_bindings(self.under):
+            name = binding.action.rpartition(".")[2].partition("(")[0]
+            if self.under.check_action(name, ()) is False:
+                continue  # e.g. "Reopen meeting" while the meeting is open
             display = self.app.get_key_display(binding)
             description = describe(binding) if callable(describe) else binding.description
-            if (display, description) in seen:
+            if not description or (display, description) in seen:
                 continue
             seen.add((display, description))
             table.add_row(display or binding.key, description, binding.tooltip)

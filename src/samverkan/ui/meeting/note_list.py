@@ -43,6 +43,13 @@ class MeetingNoteStream(NoteStream):
             id="delete-note",
         ),
         Binding(
+            "t",
+            "screen.change_kind",
+            _("Change kind"),
+            tooltip=_("Make the selected note a decision, an action item … (ctrl+z undoes)"),
+            id="change-kind",
+        ),
+        Binding(
             "x",
             "screen.toggle_done",
             _("Done"),

@@ -160,9 +160,10 @@ class MeetingScreen(MeetingLive):
         """The help names the floor keys by organisation, not by number."""
         if self.meeting is not None and (binding.id or "").startswith("floor-"):
             index = int((binding.id or "").removeprefix("floor-")) - 1
-            if index < len(self.meeting.organisations):
-                org = self.meeting.organisations[index]
-                return str(_("Floor to {org}").format(org=org.name))
+            if index >= len(self.meeting.organisations):
+                return ""  # no organisation for this key: not worth a line
+            org = self.meeting.organisations[index]
+            return str(_("Floor to {org}").format(org=org.name))
         return str(binding.description)
 
     # ------------------------------------------------------------ painting

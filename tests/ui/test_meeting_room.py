@@ -1,0 +1,175 @@
+"""The facilitator's screen runs the room: time, keys, help, kinds, floor, action items."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from tests.ui.test_meeting import open_running_meeting, settle, type_note
+from textual.widgets import DataTable, Footer, Static
+
+from samverkan.config import Settings, load_settings, save_settings
+from samverkan.domain.clock import ManualClock
+from samverkan.domain.model import NoteKind
+from samverkan.services import Services
+from samverkan.ui.app import SamverkanApp, make_app
+from samverkan.ui.meeting.screen import MeetingScreen
+from samverkan.ui.widgets.note_stream import NoteStream
+
+
+def shown(app: SamverkanApp, selector: str) -> str:
+    """The widget's text as it is drawn, without styles."""
+    from rich.console import Console
+
+    console = Console(width=app.size.width, record=True, file=io.StringIO())
+    console.print(app.screen.query_one(selector, Static).content)
+    return console.export_text()
+
+
+def footer_text(app: SamverkanApp) -> str:
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(child.render()) for child in footer.query("*"))
+
+
+async def test_time_in_view_planned_end_behind_and_warning_in_words(
+    app: SamverkanApp, imported: Services, clock: ManualClock
+) -> None:
+    async with app.run_test(size=(100, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        meeting = imported.projects.meeting(mid)
+        first = meeting.phases[0]
+        assert first.planned_minutes
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        screen._tick()
+        await pilot.pause()
+        bar = shown(app, "#phase-bar")
+        assert "ends" in bar and "on time" in bar
+        clock.advance(first.planned_minutes * 60 * 0.85)
+        screen._tick()
+        await pilot.pause()
+        bar = shown(app, "#phase-bar")
+        assert "⚠" in bar and "min left" in bar
+        clock.advance(first.planned_minutes * 60 * 0.15 + 600)
+        screen._tick()
+        await pilot.pause()
+        bar = shown(app, "#phase-bar")
+        assert "over" in bar and "10 min behind" in bar
+
+
+async def test_help_names_the_floor_keys_by_organisation_and_scrolls(
+    app: SamverkanApp, imported: Services
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        org = imported.projects.meeting(mid).organisations[0]
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one("#help-keys", DataTable)
+        rows = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        assert any(f"Floor to {org.name}" in row for row in rows)
+        assert not any("Floor to organisation" in row for row in rows)
+        assert any(row.startswith("^r Prev. phase") for row in rows)
+        assert not any("Reopen meeting" in row for row in rows)
+
+
+async def test_a_closed_meetings_footer_offers_reopen_not_close(
+    app: SamverkanApp, imported: Services
+) -> None:
+    async with app.run_test(size=(120, 24)) as pilot:
+        await open_running_meeting(pilot, imported, "grupp-1/3")
+        assert "Close meeting" in footer_text(app)
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.pause()
+        text = footer_text(app)
+        assert "Reopen meeting" in text and "Close meeting" not in text
+
+
+async def test_keys_are_remapped_from_the_settings_and_the_help_shows_them(
+    imported: Services, clock: ManualClock
+) -> None:
+    save_settings(Settings(keys={"next-phase": "ctrl+b"}))
+    app = make_app(imported, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        meeting = imported.projects.meeting(mid)
+        assert imported.meetings.clock(mid, clock()).phase_id == meeting.phases[1].id
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one("#help-keys", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert any(row[0] == "^b" and row[1] == "Next phase" for row in rows)
+
+
+async def test_the_theme_chosen_is_remembered(imported: Services, clock: ManualClock) -> None:
+    app = make_app(imported, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    assert load_settings()[0].theme == "nord"
+    again = make_app(imported, clock)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_change_the_kind_of_a_saved_note_and_undo(
+    app: SamverkanApp, imported: Services
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        await type_note(pilot, "Obs: verktyget är gratis")
+        note = imported.notes.notes(mid)[0]
+        assert note.kind == NoteKind.NOTE and note.text == "Obs: verktyget är gratis"
+        await pilot.press("up", "ctrl+t")
+        await pilot.pause()
+        await pilot.press("b")
+        await settle(pilot)
+        assert imported.notes.notes(mid)[0].kind == NoteKind.DECISION
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert imported.notes.notes(mid)[0].kind == NoteKind.NOTE
+
+
+async def test_floor_model_remark_takes_the_floor_and_decisions_are_the_groups(
+    app: SamverkanApp, imported: Services, clock: ManualClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        meeting = imported.projects.meeting(mid)
+        ske = meeting.organisations[0]
+        await type_note(pilot, f"@{ske.short} Vi har börjat")
+        await settle(pilot)
+        clock.advance(60)
+        await type_note(pilot, "b: Vi fortsätter")
+        state = imported.meetings.clock(mid, clock())
+        assert state.floor == ske.id and state.floor_total(ske.id) == 60
+        notes = imported.notes.notes(mid)
+        assert [n.organisation_id for n in notes] == [ske.id, None]
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert imported.meetings.clock(mid, clock()).floor is None
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen) and screen.speaker is None
+
+
+async def test_action_items_show_owner_due_date_and_overdue_with_dates_from_today(
+    app: SamverkanApp, imported: Services, clock: ManualClock
+) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        today = clock().astimezone().date()
+        await type_note(pilot, "a: Boka lokal @AF imorgon")
+        await type_note(pilot, "a: Skicka listan @AF senast 2000-01-01")
+        notes = imported.notes.notes(mid)
+        assert notes[0].due == date.fromordinal(today.toordinal() + 1)
+        stream = app.screen.query_one("#notes", NoteStream)
+        lines = [stream.formatter(n).plain for n in stream.notes]
+        assert "→ AF · " + notes[0].due.isoformat() in lines[0]
+        assert "overdue" not in lines[0]
+        assert "→ AF · 2000-01-01 ⚠ overdue" in lines[1]
