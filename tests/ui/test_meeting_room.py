@@ -173,3 +173,34 @@ async def test_action_items_show_owner_due_date_and_overdue_with_dates_from_toda
         assert "→ AF · " + notes[0].due.isoformat() in lines[0]
         assert "overdue" not in lines[0]
         assert "→ AF · 2000-01-01 ⚠ overdue" in lines[1]
+
+
+async def test_every_prompt_is_readable_and_one_key_covers_it(
+    app: SamverkanApp, imported: Services
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        meeting = imported.projects.meeting(mid)
+        discussion = next(p for p in meeting.phases if len(p.prompts) >= 5)
+        while app.screen.state.phase_id != discussion.id:  # type: ignore[attr-defined]
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+        pane = app.screen.query_one("#prompts")
+        seen = shown(app, "#agenda-text")
+        assert "*" not in seen  # Markdown is rendered, not shown raw
+        # PageDown scrolls the pane until the last prompt has been in view.
+        last_words = " ".join(discussion.prompts[-1].split()[:3])
+        for _ in range(20):
+            if pane.scroll_offset.y >= pane.max_scroll_y:
+                break
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert pane.scroll_offset.y == pane.max_scroll_y
+        assert last_words in " ".join(shown(app, "#agenda-text").split())
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        phase = imported.projects.meeting(mid).phase(discussion.id)
+        assert phase is not None and phase.covered == (0, 1) and phase.next_prompt() == 2
+        assert "2/" in shown(app, "#agenda-text")

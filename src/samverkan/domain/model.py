@@ -217,6 +217,12 @@ class PhaseView:
     script: str
     started_at: datetime | None
     ended_at: datetime | None
+    covered: tuple[int, ...] = ()
+    """Positions in ``prompts`` the meeting has covered (the minutes list them)."""
+
+    def next_prompt(self) -> int | None:
+        """The first prompt not yet covered: the one the facilitator is on."""
+        return next((i for i in range(len(self.prompts)) if i not in self.covered), None)
 
 
 @dataclass(frozen=True)

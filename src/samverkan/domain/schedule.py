@@ -1,8 +1,10 @@
 """Where the meeting stands against its timeboxes: planned end, projected end, ahead or behind.
 
-The planned end is the start plus every phase's timebox. The projected end is now
-plus what is left of the current phase's timebox (nothing once it is over) plus
-the timeboxes of the phases still to come. Pauses count: a pause makes the room late.
+The planned end is the start plus every phase's timebox. The projected end is the
+start plus the meeting's running time so far, what is left of the current phase's
+timebox (nothing once it is over) and the timeboxes of the phases still to come.
+Pauses do not count (a meeting paused overnight is not "a day behind"); a planned
+break belongs on the agenda as a phase with its own timebox.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ class Schedule:
         return (self.projected_end - self.planned_end).total_seconds()
 
 
-def schedule(phases: Sequence[PhaseView], state: ClockState, now: datetime) -> Schedule | None:
+def schedule(phases: Sequence[PhaseView], state: ClockState) -> Schedule | None:
     """None before the start, or when no phase has a timebox."""
     if state.started_at is None or not any(p.planned_minutes for p in phases):
         return None
@@ -37,5 +39,5 @@ def schedule(phases: Sequence[PhaseView], state: ClockState, now: datetime) -> S
     later = sum((p.planned_minutes or 0) * 60 for p in phases[index + 1 :])
     return Schedule(
         planned_end=state.started_at + timedelta(seconds=planned),
-        projected_end=now + timedelta(seconds=left_now + later),
+        projected_end=state.started_at + timedelta(seconds=state.total + left_now + later),
     )

@@ -104,6 +104,30 @@ class MeetingService:
         session.add(entering)
         self._log(session, meeting_id, EventKind.PHASE, phase_id=entering.id)
 
+    def cover_prompt(self, phase_id: str, position: int | None = None) -> int | None:
+        """Mark a prompt of the phase covered (by default the first not yet covered);
+        the position marked, or None when every prompt already is."""
+        with self._db.write() as session:
+            phase = session.get(t.Phase, phase_id)
+            if phase is None:
+                raise UserError(_("the phase no longer exists in this database"))
+            covered = [i for i in phase.covered if isinstance(i, int)]
+            if position is None:
+                position = next((i for i in range(len(phase.prompts)) if i not in covered), None)
+            if position is None or position in covered or position >= len(phase.prompts):
+                return None
+            phase.covered = [*covered, position]
+            session.add(phase)
+            return position
+
+    def uncover_prompt(self, phase_id: str, position: int) -> None:
+        """Take back a prompt marked covered."""
+        with self._db.write() as session:
+            phase = session.get(t.Phase, phase_id)
+            if phase is not None and position in phase.covered:
+                phase.covered = [i for i in phase.covered if i != position]
+                session.add(phase)
+
     def give_floor(self, meeting_id: str, organisation_id: str | None) -> ClockState:
         """``organisation_id`` has the floor from now; None: nobody."""
         with self._db.write() as session:

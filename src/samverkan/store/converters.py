@@ -53,6 +53,7 @@ def phase_view(row: t.Phase) -> PhaseView:
         script=row.script,
         started_at=row.started_at,
         ended_at=row.ended_at,
+        covered=tuple(i for i in row.covered if isinstance(i, int)),
     )
 
 

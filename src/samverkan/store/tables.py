@@ -131,6 +131,8 @@ class Phase(SQLModel, table=True):
     planned_minutes: int | None = None
     prompts: list[str] = Field(default_factory=list, sa_type=JSONList)
     script: str = ""
+    # Positions in ``prompts`` the meeting has covered, in the order they were covered.
+    covered: list[int] = Field(default_factory=list, sa_type=JSONList)
     started_at: dt.datetime | None = _when(nullable=True)
     ended_at: dt.datetime | None = _when(nullable=True)
 

@@ -128,6 +128,18 @@ class MeetingActions(SamverkanScreen):
         self._paint_composer()
         self._queue_clock(move, reload_meeting=True)
 
+    def action_cover_prompt(self) -> None:
+        """The prompt the facilitator is on is covered: tick it and mark the next one."""
+        phase = self.meeting.phase(self.state.phase_id) if self.meeting else None
+        if phase is None or self._read_only():
+            return
+        if phase.next_prompt() is None:
+            message = _("Every question of this phase is covered.") if phase.prompts else ""
+            self.notify(message or _("This phase has no questions."))
+            return
+        meetings, phase_id = self.samverkan.services.meetings, phase.id
+        self._queue_clock(lambda: meetings.cover_prompt(phase_id), reload_meeting=True)
+
     def action_floor(self, index: int) -> None:
         if self.meeting is None or index >= len(self.meeting.organisations):
             return

@@ -104,7 +104,7 @@ MEETING_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
         id="reopen",
     ),
     Binding(
-        "f12,ctrl+y",
+        "f12",
         "minutes",
         _("Minutes"),
         show=False,
@@ -117,6 +117,29 @@ MEETING_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
         _("All phases"),
         tooltip=_("Show the notes of all phases or only the current one"),
         id="all-phases",
+    ),
+    Binding(
+        "ctrl+y",
+        "cover_prompt",
+        _("Covered"),
+        tooltip=_("Mark the current question covered and move to the next"),
+        id="cover-prompt",
+    ),
+    Binding(
+        "pageup",
+        "agenda_page(-1)",
+        _("Agenda up"),
+        show=False,
+        tooltip=_("Scroll the questions and script up"),
+        id="agenda-up",
+    ),
+    Binding(
+        "pagedown",
+        "agenda_page(1)",
+        _("Agenda down"),
+        show=False,
+        tooltip=_("Scroll the questions and script down"),
+        id="agenda-down",
     ),
     Binding(
         "escape",

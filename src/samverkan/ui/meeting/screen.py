@@ -75,7 +75,7 @@ class MeetingScreen(MeetingLive):
         yield PhaseBar(id="phase-bar")
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield AgendaPane("", id="prompts")
+                yield AgendaPane(id="prompts")
                 yield MeetingNoteStream(
                     self._format_note, id="notes", empty_text=_("No notes yet in this phase.")
                 )
@@ -145,7 +145,16 @@ class MeetingScreen(MeetingLive):
 
     # Keys that steer a running meeting are hidden while it is closed.
     _RUNNING_ONLY = frozenset(
-        {"start_pause", "phase", "pick_speaker", "pick_kind", "floor", "undo", "edit_note"}
+        {
+            "start_pause",
+            "phase",
+            "pick_speaker",
+            "pick_kind",
+            "floor",
+            "undo",
+            "edit_note",
+            "cover_prompt",
+        }
     )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -253,6 +262,9 @@ class MeetingScreen(MeetingLive):
             "Notes that cannot be written yet wait, counted beside the line, and are kept "
             "in a recovery file beside the database until they are written."
         )
+
+    def action_agenda_page(self, direction: int) -> None:
+        self.query_one("#prompts", AgendaPane).page(direction)
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """The floor keys by organisation name, for the command palette."""

@@ -97,7 +97,7 @@ class PhaseBar(Static):
     @staticmethod
     def _ends(phases: Sequence[PhaseView], state: ClockState, now: datetime | None) -> Text:
         """Planned end, projected end, and how far ahead or behind, in words."""
-        plan = schedule(phases, state, now) if now is not None else None
+        plan = schedule(phases, state)
         if plan is None:
             return Text("")
         minutes = round(plan.behind_seconds / 60)
