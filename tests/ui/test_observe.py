@@ -261,3 +261,31 @@ async def test_the_name_is_asked_once_and_remembered(
         await settle(app, pilot)
         assert isinstance(app.screen, ObserveScreen) and app.screen.observer == "Cecilia Norberg"
     assert load_settings()[0].observer == "Cecilia Norberg"
+
+
+async def test_the_selection_follows_new_notes_and_the_status_shows_phase_and_closing(
+    imported: Services, clock: ManualClock, meeting: Meeting, db_path: Path
+) -> None:
+    app = make_app(imported, clock, poll_seconds=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(app, pilot, meeting)
+        screen.stream.action_jump(-1)  # on the newest note: follow the room
+        await pilot.pause()
+        other = open_services(db_path, clock=clock, author="Göran")
+        fresh = other.notes.add(meeting.id, NoteDraft("Helt ny anteckning"))
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if fresh.id in screen.notes:
+                break
+        await pilot.pause()
+        assert screen.stream.highlighted_note is not None
+        assert screen.stream.highlighted_note.id == fresh.id
+        status = str(screen.query_one("#observe-status", Static).render())
+        assert "room in:" in status
+        other.meetings.close(meeting.id)
+        other.close()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "meeting closed" in str(screen.query_one("#observe-status", Static).render()):
+                break
+        assert "meeting closed" in str(screen.query_one("#observe-status", Static).render())

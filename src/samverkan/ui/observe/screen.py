@@ -18,9 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Footer, Header, Input, Static
 
 from samverkan.domain.errors import UserError
-from samverkan.domain.model import NoteKind, NoteView, PhaseKind, TagView
+from samverkan.domain.model import MeetingStatus, NoteKind, NoteView, PhaseKind, TagView
 from samverkan.domain.observing import CODE_KEYS, parse_observation
-from samverkan.i18n import _
+from samverkan.i18n import _, ngettext
 from samverkan.services.notes import NoteDraft
 from samverkan.services.observation_live import Changes
 from samverkan.ui.observe.actions import ObserveActions
@@ -93,6 +93,9 @@ class ObserveScreen(ObserveActions):
         stream = self.stream
         if not first and (changes.notes or changes.removed):
             at_bottom = stream.scroll_offset.y >= stream.max_scroll_y
+            # On the newest note: the selection follows the room to the next newest one.
+            on_last = stream.cursor >= len(stream.notes) - 1
+            newest = stream.notes[-1].id if stream.notes else None
             for note_id in changes.removed:
                 self.forget(note_id)
                 stream.remove_note(note_id)
@@ -104,10 +107,15 @@ class ObserveScreen(ObserveActions):
                     self.remember((note,))
                     stream.upsert(note)
             stream.refresh_notes()
-            if at_bottom and stream.cursor >= 0:
+            if on_last and stream.notes and stream.notes[-1].id != newest:
+                stream.move_to(len(stream.notes) - 1)
+            elif at_bottom and stream.cursor >= 0:
                 self.call_after_refresh(self._follow_tail)
         entering = changes.phase_id != self.phase_id
+        closing = changes.status == MeetingStatus.CLOSED and self.status != changes.status
         self.phase_id, self.status = changes.phase_id, changes.status
+        if closing and not first:
+            self.notify(_("The facilitator has closed the meeting."), severity="warning")
         if entering and self.meeting is not None:
             phase = self.meeting.phase(changes.phase_id)
             if phase is not None and phase.kind == PhaseKind.OBSERVATION and not first:
@@ -152,10 +160,20 @@ class ObserveScreen(ObserveActions):
     def refresh_status(self) -> None:
         assert self.meeting is not None
         phase = self.meeting.phase(self.phase_id)
+        if self.status == MeetingStatus.CLOSED:
+            room = _("■ meeting closed")
+        elif phase is not None:
+            room = _("room in: {phase}").format(phase=phase.title)
+        else:
+            room = _("not started")
         parts = [
-            phase.title if phase else _("not started"),
-            _("{count} notes").format(count=len(self.notes)),
-            _("{count} untagged by you").format(count=len(self.untagged)),
+            room,
+            ngettext("{count} note", "{count} notes", len(self.notes)).format(
+                count=len(self.notes)
+            ),
+            ngettext(
+                "{count} untagged by you", "{count} untagged by you", len(self.untagged)
+            ).format(count=len(self.untagged)),
         ]
         if self.filter.active:
             parts.append(_("filter: {what}").format(what=self.filter.describe(self.meeting)))
