@@ -204,3 +204,50 @@ async def test_every_prompt_is_readable_and_one_key_covers_it(
         phase = imported.projects.meeting(mid).phase(discussion.id)
         assert phase is not None and phase.covered == (0, 1) and phase.next_prompt() == 2
         assert "2/" in shown(app, "#agenda-text")
+
+
+async def test_attendance_ticks_an_organisations_people_and_everyone_at_once(
+    app: SamverkanApp, imported: Services
+) -> None:
+    from samverkan.ui.meeting.setup import MeetingSetupScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = imported.projects.resolve_ref("grupp-1/3")
+        app.push_screen(MeetingSetupScreen(mid))
+        await settle(pilot)
+        meeting = imported.projects.meeting(mid)
+        first = meeting.organisations[0]
+        people = [p for p in meeting.people if p.organisation_id == first.id]
+        assert people, "the sample has participants"
+        await pilot.press("space")  # the first organisation: it and its people
+        await settle(pilot)
+        present = {
+            (a.organisation_id, a.person_id)
+            for a in imported.projects.meeting(mid).attendance
+            if a.present
+        }
+        assert (first.id, None) in present
+        assert all((first.id, p.id) in present for p in people)
+        await pilot.press("down", "space")  # one of them leaves: partly present
+        await settle(pilot)
+        option = app.screen.query_one("#attendance").get_option_at_index(0)  # type: ignore[attr-defined]
+        assert str(option.prompt).startswith("◐")
+        await pilot.press("a")
+        await settle(pilot)
+        meeting = imported.projects.meeting(mid)
+        assert all(a.present for a in meeting.attendance)
+        assert len(meeting.attendance) == len(meeting.organisations) + len(meeting.people)
+
+
+async def test_setup_of_the_first_meeting_and_overdue_earlier_items(
+    app: SamverkanApp, imported: Services
+) -> None:
+    from samverkan.ui.meeting.setup import MeetingSetupScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(MeetingSetupScreen(imported.projects.resolve_ref("grupp-1/1")))
+        await settle(pilot)
+        option = app.screen.query_one("#actions").get_option_at_index(0)  # type: ignore[attr-defined]
+        assert "first meeting" in str(option.prompt)
+        agenda = shown(app, "#agenda")
+        assert "*" not in agenda

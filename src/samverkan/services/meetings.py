@@ -6,7 +6,7 @@ clocks shown on screen are :func:`samverkan.domain.clock.replay` of that log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -197,20 +197,27 @@ class MeetingService:
     def set_attendance(
         self, meeting_id: str, organisation_id: str, person_id: str | None, present: bool
     ) -> None:
+        self.set_attendances(meeting_id, [(organisation_id, person_id, present)])
+
+    def set_attendances(
+        self, meeting_id: str, rows: Sequence[tuple[str, str | None, bool]]
+    ) -> None:
+        """Several organisations' and people's presence, in one transaction."""
         with self._db.write() as session:
-            aid = stable_id("attendance", meeting_id, organisation_id, person_id or "")
-            row = session.get(t.Attendance, aid)
-            if row is None:
-                row = t.Attendance(
-                    id=aid,
-                    meeting_id=meeting_id,
-                    organisation_id=organisation_id,
-                    person_id=person_id,
-                    updated_at=self._clock(),
-                )
-            row.present = present
-            row.updated_at = self._clock()
-            session.add(row)
+            for organisation_id, person_id, present in rows:
+                aid = stable_id("attendance", meeting_id, organisation_id, person_id or "")
+                row = session.get(t.Attendance, aid)
+                if row is None:
+                    row = t.Attendance(
+                        id=aid,
+                        meeting_id=meeting_id,
+                        organisation_id=organisation_id,
+                        person_id=person_id,
+                        updated_at=self._clock(),
+                    )
+                row.present = present
+                row.updated_at = self._clock()
+                session.add(row)
 
     def add_person(self, organisation_id: str, name: str) -> PersonView:
         """Add a participant on the spot; the same name twice is the same person."""

@@ -63,11 +63,17 @@ class AgendaPane(VerticalScroll, can_focus=False):
             self.scroll_page_up(animate=False)
 
 
-def agenda_renderable(phase: PhaseView) -> RenderableType:
+def agenda_renderable(phase: PhaseView, *, plain: bool = False) -> RenderableType:
+    """The script (Markdown) and the questions; ``plain``: without the covered marks."""
     parts: list[RenderableType] = []
     if phase.script:
         parts.append(Markdown(phase.script, style="italic"))
-    if phase.prompts:
+    if phase.prompts and plain:
+        for prompt in phase.prompts:
+            line = Text("• ")
+            line.append_text(_inline_markdown(prompt, ""))
+            parts.append(line)
+    elif phase.prompts:
         done = len(set(phase.covered))
         heading = ngettext(
             "Questions · {done}/{n} covered · ctrl+y ticks ▶",
@@ -86,7 +92,7 @@ def agenda_renderable(phase: PhaseView) -> RenderableType:
             line = Text(mark, style=style)
             line.append_text(_inline_markdown(prompt, style))
             parts.append(line)
-    elif not parts:
+    elif not parts and not plain:
         parts.append(Text(_("No questions in this phase."), style="dim"))
     return Group(*parts)
 

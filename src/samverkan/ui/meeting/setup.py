@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +22,7 @@ from samverkan.domain.natural_dates import parse_due
 from samverkan.i18n import _
 from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.dialogs.text_input import TextInputDialog
+from samverkan.ui.meeting.agenda_pane import agenda_renderable
 from samverkan.ui.widgets.phase_bar import phase_title
 
 if TYPE_CHECKING:
@@ -49,6 +52,29 @@ class MeetingSetupScreen(SamverkanScreen):
             _("Present"),
             tooltip=_("Mark the highlighted organisation or person present or absent"),
             id="toggle-present",
+        ),
+        Binding(
+            "a",
+            "everyone_present",
+            _("Everyone"),
+            tooltip=_("Mark every organisation and person present"),
+            id="everyone-present",
+        ),
+        Binding(
+            "pageup",
+            "agenda_page(-1)",
+            _("Agenda up"),
+            show=False,
+            tooltip=_("Scroll the agenda up"),
+            id="setup-agenda-up",
+        ),
+        Binding(
+            "pagedown",
+            "agenda_page(1)",
+            _("Agenda down"),
+            show=False,
+            tooltip=_("Scroll the agenda down"),
+            id="setup-agenda-down",
         ),
         Binding(
             "p",
@@ -136,6 +162,8 @@ class MeetingSetupScreen(SamverkanScreen):
         attendance.clear_options()
         for row in self.rows:
             mark = "☑" if self.present.get(row, False) else "☐"
+            if row.person_id is None and mark == "☑" and not self._all_people_present(row):
+                mark = "◐"  # present, but not everyone of it
             if row.person_id is None:
                 org = self.meeting.organisation(row.organisation_id)
                 label = Text(
@@ -146,6 +174,12 @@ class MeetingSetupScreen(SamverkanScreen):
             attendance.add_option(Option(label))
         if self.rows:
             attendance.highlighted = min(highlighted or 0, len(self.rows) - 1)
+
+    def _people_of(self, organisation_id: str) -> list[_Row]:
+        return [r for r in self.rows if r.organisation_id == organisation_id and r.person_id]
+
+    def _all_people_present(self, org_row: _Row) -> bool:
+        return all(self.present.get(r, False) for r in self._people_of(org_row.organisation_id))
 
     def _paint_agenda(self) -> None:
         if self.meeting is None:
@@ -161,11 +195,19 @@ class MeetingSetupScreen(SamverkanScreen):
             + "\n\n",
             style="dim",
         )
+        parts: list[RenderableType] = [text]
         for position, phase in enumerate(self.meeting.phases, start=1):
-            text.append(f"{position}. {phase_title(phase)}\n", style="bold")
-            for prompt in phase.prompts:
-                text.append(f"   • {prompt}\n")
-        self.query_one("#agenda", Static).update(text)
+            parts.append(Text(f"{position}. {phase_title(phase)}", style="bold"))
+            # The script and the questions as the meeting screen shows them, Markdown rendered.
+            parts.append(Padding(agenda_renderable(phase, plain=True), (0, 0, 1, 3)))
+        self.query_one("#agenda", Static).update(Group(*parts))
+
+    def action_agenda_page(self, direction: int) -> None:
+        scroll = self.query_one("#agenda-scroll", VerticalScroll)
+        if direction > 0:
+            scroll.scroll_page_down(animate=False)
+        else:
+            scroll.scroll_page_up(animate=False)
 
     def _paint_actions(self) -> None:
         options = self.query_one("#actions", OptionList)
@@ -173,17 +215,23 @@ class MeetingSetupScreen(SamverkanScreen):
         options.clear_options()
         if self.meeting is None:
             return
+        today = self.samverkan.clock().astimezone().date()
         for note in self.actions:
             owner = self.meeting.organisation(note.owner_organisation_id)
             mark = "☑" if note.done else "☐"
             due = f" · {note.due.isoformat()}" if note.due else ""
-            options.add_option(Option(f"{mark} {note.text} ({owner.short if owner else '—'}{due})"))
+            label = Text(f"{mark} {note.text} ({owner.short if owner else '—'}{due})")
+            if not note.done and note.due is not None and note.due < today:
+                label.append(" ⚠ " + _("overdue"), style="bold red")
+            options.add_option(Option(label))
         if not self.actions:
-            options.add_option(
-                Option(
-                    Text(_("None: every earlier action item is done."), style="dim"), disabled=True
-                )
+            first = self.meeting.summary.number <= 1
+            empty = (
+                _("None: this is the first meeting.")
+                if first
+                else _("None: every earlier action item is done.")
             )
+            options.add_option(Option(Text(empty, style="dim"), disabled=True))
         else:
             options.highlighted = min(highlighted or 0, len(self.actions) - 1)
 
@@ -204,19 +252,34 @@ class MeetingSetupScreen(SamverkanScreen):
         if row is None or not self.query_one("#attendance", OptionList).has_focus:
             return
         present = not self.present.get(row, False)
-        self.present[row] = present
-        if present and row.person_id is not None:
+        if row.person_id is None and self.present.get(row, False):
+            present = not self._all_people_present(row)  # ◐ → everyone of it present
+        changed = [row]
+        if row.person_id is None:
+            # Ticking an organisation ticks its people (and unticking unticks them).
+            changed += self._people_of(row.organisation_id)
+        elif present:
             # A person present means the organisation is present.
-            self.present[_Row(row.organisation_id, None)] = True
-            self._save_attendance(_Row(row.organisation_id, None), True)
-        self._save_attendance(row, present)
+            changed.append(_Row(row.organisation_id, None))
+        for each in changed:
+            self.present[each] = present
+        self._save_attendance(changed, present)
         self._paint_attendance()
 
+    def action_everyone_present(self) -> None:
+        if not self.rows:
+            return
+        for row in self.rows:
+            self.present[row] = True
+        self._save_attendance(list(self.rows), True)
+        self._paint_attendance()
+        self.notify(_("Everyone is marked present."))
+
     @work(thread=True, group="setup-write")
-    def _save_attendance(self, row: _Row, present: bool) -> None:
+    def _save_attendance(self, rows: list[_Row], present: bool) -> None:
         try:
-            self.samverkan.services.meetings.set_attendance(
-                self.meeting_id, row.organisation_id, row.person_id, present
+            self.samverkan.services.meetings.set_attendances(
+                self.meeting_id, [(r.organisation_id, r.person_id, present) for r in rows]
             )
         except Exception as exc:  # one sentence, never a traceback
             self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
