@@ -251,3 +251,18 @@ async def test_setup_of_the_first_meeting_and_overdue_earlier_items(
         assert "first meeting" in str(option.prompt)
         agenda = shown(app, "#agenda")
         assert "*" not in agenda
+
+
+async def test_help_scrolls_to_every_key_at_80x24(app: SamverkanApp, imported: Services) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_running_meeting(pilot, imported, "grupp-1/3")
+        await pilot.press("f1")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.has_focus and box.max_scroll_y > 0
+        table = app.screen.query_one("#help-keys", DataTable)
+        assert table.size.height >= table.row_count  # every row laid out, none cut off
+        for _ in range(30):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert box.scroll_offset.y == box.max_scroll_y

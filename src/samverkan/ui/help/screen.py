@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Markdown, Static
 
@@ -26,9 +26,12 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box"):
+        # One scrolling box: at 80×24 every key and the rules are read with ↑/↓ and PageUp/Down.
+        with VerticalScroll(id="help-box"):
             yield Static(_("Keys on this screen"), id="help-title")
-            yield DataTable(id="help-keys", cursor_type="row", show_cursor=False)
+            table: DataTable[str] = DataTable(id="help-keys", cursor_type="row", show_cursor=False)
+            table.can_focus = False
+            yield table
             text = getattr(self.under, "help_text", None)
             if callable(text):
                 yield Markdown(str(text()), id="help-text")
@@ -38,6 +41,7 @@ class HelpScreen(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
+        self.query_one("#help-box").focus()
         table = self.query_one(DataTable)
         table.add_columns(_("Key"), _("Action"), _("What it does"))
         seen: set[tuple[str, str]] = set()
