@@ -266,3 +266,24 @@ async def test_help_scrolls_to_every_key_at_80x24(app: SamverkanApp, imported: S
             await pilot.press("pagedown")
         await pilot.pause()
         assert box.scroll_offset.y == box.max_scroll_y
+
+
+async def test_textuals_own_words_in_swedish(imported: Services, clock: ManualClock) -> None:
+    from samverkan.i18n import current_language, set_language
+
+    before = current_language()
+    set_language("sv")
+    try:
+        app = make_app(imported, clock)
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause()
+            assert "palette" not in footer_text(app)
+            commands = [c.title for c in app.get_system_commands(app.screen)]
+            assert "Tema" in commands and "Theme" not in commands
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            from textual.command import CommandInput
+
+            assert "Sök" in str(app.screen.query_one(CommandInput).placeholder)
+    finally:
+        set_language(before)

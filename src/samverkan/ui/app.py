@@ -8,14 +8,15 @@ throw-away database and a fixed clock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from samverkan.domain.clock import system_clock
 from samverkan.i18n import _, ngettext
@@ -45,6 +46,16 @@ class SamverkanApp(App[None]):
             id="help",
         ),
         Binding("ctrl+q", "quit", _("Quit"), tooltip=_("Quit samverkan"), id="quit", priority=True),
+        # Textual adds its own, in English, unless the app has one.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("Commands"),
+            show=False,
+            priority=True,
+            tooltip=_("Open the command palette"),
+            id="command-palette",
+        ),
     ]
 
     def __init__(
@@ -121,6 +132,30 @@ class SamverkanApp(App[None]):
             save_settings(settings)
         except OSError as exc:
             self.show_error(_("could not remember the theme ({reason})").format(reason=exc))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with a placeholder in the user's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands (theme, quit, keys …), named in the user's language."""
+        names = {
+            "Bell": (_("Bell"), _("Ring the bell")),
+            "Theme": (_("Theme"), _("Change the current theme")),
+            "Quit": (_("Quit"), _("Quit samverkan")),
+            "Keys": (_("Keys"), _("Show or hide the keys of the focused part")),
+            "Minimize": (_("Minimize"), _("Restore the widget to its normal size")),
+            "Maximize": (_("Maximize"), _("Maximize the focused widget")),
+            "Screenshot": (_("Screenshot"), _("Save an SVG picture of the current screen")),
+        }
+        for command in super().get_system_commands(screen):
+            title, help_text = names.get(command.title, (command.title, command.help))
+            yield SystemCommand(title, help_text, command.callback, command.discover)
 
     @property
     def services(self) -> Services:
