@@ -75,7 +75,7 @@ class HomeScreen(SamverkanScreen):
         yield Header(icon="")
         with Horizontal(id="panes"):
             with Vertical(id="projects-pane"):
-                yield Static(_("Lärprojekt"), classes="pane-title")
+                yield Static(_("Learning projects"), classes="pane-title")
                 yield OptionList(id="projects")
             with Vertical(id="meetings-pane"):
                 yield Static(_("Meetings"), classes="pane-title", id="meetings-title")
