@@ -110,7 +110,7 @@ class NoteFormatter:
         return line
 
     def tags(self, note: NoteView) -> Text:
-        # Each code once: green when this observer has it, magenta when only others do.
+        # Each code once: green with ✓ when this observer has it, magenta when only others do.
         mine = {t.code_id for t in note.tags if same_observer(t.observer, self.observer)}
         codes = sorted({t.code_id for t in note.tags}, key=lambda c: (c not in mine, c))
         text = Text()
@@ -120,8 +120,10 @@ class NoteFormatter:
                 break
             if text:
                 text.append(" ")
-            style = "bold green" if code_id in mine else "magenta"
-            text.append(self.keys.labels.get(code_id, "··"), style=style)
+            # ✓ marks this observer's own tags, so the difference is not only a colour.
+            own = code_id in mine
+            label = ("✓" if own else "") + self.keys.labels.get(code_id, "··")
+            text.append(label, style="bold green" if own else "magenta")
         return text
 
 
