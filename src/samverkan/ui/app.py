@@ -118,7 +118,9 @@ class SamverkanApp(App[None]):
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
         if settings.keys:
-            self.set_keymap(settings.keys)
+            from samverkan.ui.meeting.keys import with_linked_keys
+
+            self.set_keymap(with_linked_keys(settings.keys))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: object) -> None:

@@ -46,7 +46,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns(_("Key"), _("Action"), _("What it does"))
         seen: set[tuple[str, str]] = set()
         describe = getattr(self.under, "describe_binding", None)
-        for binding in own_bindings(self.under):
+        # Keys a screen reads itself rather than through Textual's bindings (the meeting's
+        # keys for the selected note), as the user's keymap left them.
+        extra = getattr(self.under, "help_bindings", None)
+        for binding in own_bindings(self.under) + (list(extra()) if callable(extra) else []):
             name = binding.action.rpartition(".")[2].partition("(")[0]
             if self.under.check_action(name, ()) is False:
                 continue  # e.g. "Reopen meeting" while the meeting is open

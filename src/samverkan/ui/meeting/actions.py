@@ -27,6 +27,7 @@ from samverkan.i18n import _
 from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.dialogs.confirm import ConfirmDialog
 from samverkan.ui.dialogs.picker import Choice, PickerDialog
+from samverkan.ui.meeting.keys import key_name
 from samverkan.ui.meeting.writer import WriteQueue
 from samverkan.ui.widgets.note_stream import NoteStream
 from samverkan.ui.widgets.participation import RemarkCounts
@@ -115,7 +116,10 @@ class MeetingActions(SamverkanScreen):
 
     def action_phase(self, step: int) -> None:
         if self.meeting is None or not self.state.running or self.state.closed:
-            self.notify(_("Start the meeting first (ctrl+s)."), severity="warning")
+            self.notify(
+                _("Start the meeting first ({key}).").format(key=key_name(self.app, "start-pause")),
+                severity="warning",
+            )
             return
         meetings, mid = self.samverkan.services.meetings, self.meeting_id
 
@@ -212,7 +216,7 @@ class MeetingActions(SamverkanScreen):
             lambda saved: self._saved(saved, (saved.id, saved.revision - 1)),
             self.samverkan.show_error,
         )
-        self.notify(_("Note deleted; ctrl+z brings it back."))
+        self.notify(_("Note deleted; {key} brings it back.").format(key=key_name(self.app, "undo")))
 
     def action_change_kind(self) -> None:
         """Make the selected note a decision, an action item …; ctrl+z changes it back."""
@@ -262,7 +266,12 @@ class MeetingActions(SamverkanScreen):
             return
         if self.writes is not None and not self.writes.idle():
             # The change to undo may still be on its way to the disk.
-            self.notify(_("Still saving; press ctrl+z again in a moment."), severity="warning")
+            self.notify(
+                _("Still saving; press {key} again in a moment.").format(
+                    key=key_name(self.app, "undo")
+                ),
+                severity="warning",
+            )
             return
         if not self.undo_stack or self.writes is None:
             self.notify(_("Nothing to undo."))
@@ -278,7 +287,12 @@ class MeetingActions(SamverkanScreen):
 
     def _read_only(self) -> bool:
         if self.meeting is not None and self.meeting.summary.status == MeetingStatus.CLOSED:
-            self.notify(_("The meeting is closed; ctrl+j reopens it."), severity="warning")
+            self.notify(
+                _("The meeting is closed; {key} reopens it.").format(
+                    key=key_name(self.app, "reopen")
+                ),
+                severity="warning",
+            )
             return True
         return False
 
@@ -347,7 +361,9 @@ class MeetingActions(SamverkanScreen):
         meetings, mid = self.samverkan.services.meetings, self.meeting_id
         question = ConfirmDialog(
             _("Reopen this meeting?"),
-            _("Its notes become editable again; the clock stays paused until ctrl+s."),
+            _("Its notes become editable again; the clock stays paused until {key}.").format(
+                key=key_name(self.app, "start-pause")
+            ),
         )
         self.app.push_screen(
             question,
@@ -381,7 +397,12 @@ class MeetingActions(SamverkanScreen):
         meetings, mid = self.samverkan.services.meetings, self.meeting_id
         question = ConfirmDialog(
             _("Close the meeting?"),
-            close_summary(self.meeting, list(self.notes.values()), open_actions),
+            close_summary(
+                self.meeting,
+                list(self.notes.values()),
+                open_actions,
+                reopen_key=key_name(self.app, "reopen"),
+            ),
             yes=_("Close meeting"),
             no=_("Keep going"),
         )

@@ -3,7 +3,7 @@
 The agenda's Markdown is rendered (emphasis, not ``*asterisks*``). The pane takes
 what it needs up to a share of the left column and scrolls beyond that:
 PageUp/PageDown scroll it while the note line has the focus. Covered prompts are
-ticked (✓), the one the facilitator is on is marked (▶); ctrl+y covers it and
+ticked (✓), the one the facilitator is on is marked (▶); ctrl+y (or its remap) covers it and
 moves on.
 """
 
@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from samverkan.domain.model import PhaseView
 from samverkan.i18n import _, ngettext
+from samverkan.ui.meeting.keys import key_name
 
 
 class AgendaPane(VerticalScroll, can_focus=False):
@@ -54,7 +55,9 @@ class AgendaPane(VerticalScroll, can_focus=False):
         if self._shown is None or self._shown[0] != phase.id:
             self.scroll_home(animate=False)
         self._shown = key
-        self.query_one("#agenda-text", Static).update(agenda_renderable(phase))
+        self.query_one("#agenda-text", Static).update(
+            agenda_renderable(phase, cover_key=key_name(self.app, "cover-prompt"))
+        )
 
     def page(self, direction: int) -> None:
         if direction > 0:
@@ -63,7 +66,9 @@ class AgendaPane(VerticalScroll, can_focus=False):
             self.scroll_page_up(animate=False)
 
 
-def agenda_renderable(phase: PhaseView, *, plain: bool = False) -> RenderableType:
+def agenda_renderable(
+    phase: PhaseView, *, plain: bool = False, cover_key: str = "ctrl+y"
+) -> RenderableType:
     """The script (Markdown) and the questions; ``plain``: without the covered marks."""
     parts: list[RenderableType] = []
     if phase.script:
@@ -76,10 +81,10 @@ def agenda_renderable(phase: PhaseView, *, plain: bool = False) -> RenderableTyp
     elif phase.prompts:
         done = len(set(phase.covered))
         heading = ngettext(
-            "Questions · {done}/{n} covered · ctrl+y ticks ▶",
-            "Questions · {done}/{n} covered · ctrl+y ticks ▶",
+            "Question · {done}/{n} covered · {key} ticks ▶",
+            "Questions · {done}/{n} covered · {key} ticks ▶",
             len(phase.prompts),
-        ).format(done=done, n=len(phase.prompts))
+        ).format(done=done, n=len(phase.prompts), key=cover_key)
         parts.append(Text(heading, style="bold"))
         current = phase.next_prompt()
         for index, prompt in enumerate(phase.prompts):

@@ -27,6 +27,7 @@ from samverkan.services import NoteDraft
 from samverkan.services.recovery import add_record, edit_record
 from samverkan.ui.dialogs.picker import Choice, PickerDialog
 from samverkan.ui.meeting.actions import KIND_KEYS, MeetingActions
+from samverkan.ui.meeting.keys import MOVE_KEYS, browse_actions
 from samverkan.ui.meeting.note_input import NoteInput, NoteKeys, from_line
 from samverkan.ui.meeting.writer import WriteStatus
 from samverkan.ui.widgets.note_stream import NoteStream
@@ -310,19 +311,24 @@ class MeetingComposer(MeetingActions):
             "pagedown": lambda: stream.action_page(1),
             "home": lambda: stream.action_jump(0),
             "end": lambda: stream.action_jump(-1),
-            "enter": self.action_edit_note,
-            "delete": self.action_delete_note,
-            "backspace": self.action_delete_note,
-            "ctrl+x": self.action_toggle_done,
-            "ctrl+t": self.action_change_kind,
-            "ctrl+f": self.action_filter_org,
-            "ctrl+k": self.action_filter_kind,
         }
-        action = moves.get(key)
+        move = moves.get(key)
+        if move is not None:
+            move()
+            return True
+        action = self._browse_actions.get(key)
         if action is None:
             return False
-        action()
+        getattr(self, f"action_{action}")()
         return True
+
+    _browse_actions: dict[str, str] = {}
+
+    def _set_browse_keys(self) -> None:
+        """The keys that act on the selected note, as the user's keymap left them."""
+        self._browse_actions = browse_actions(self.app._keymap)
+        note_input = self.query_one("#note-input", NoteInput)
+        note_input.browse_keys = MOVE_KEYS | frozenset(self._browse_actions)
 
     # ------------------------------------------------------------ pickers and editing
 

@@ -1,16 +1,27 @@
 """The meeting screen's keys.
 
 Every action has a key that reaches the app in GNOME Terminal, macOS Terminal and
-iTerm2, Windows Terminal and inside tmux: ctrl+letters the note input does not use
-(not ctrl+a, the start of the line; not ctrl+b, tmux's prefix), with function keys
-as second keys. Each binding has an id, so users remap it in the settings file::
+iTerm2, Windows Terminal and inside tmux: ctrl+letters that the note line does not
+use for editing (not ctrl+a/e/w/u/k/d, the line's own), that no terminal or tmux
+takes (not ctrl+b, tmux's prefix; not F10/F11, GNOME Terminal's menu and full
+screen), and that are not Textual's (ctrl+p palette, ctrl+q quit, ctrl+c copy).
+Function keys are second keys (Mac laptops need fn). Letters are never commands
+while the note line is open (issue 9): the keys that act on the selected note
+while browsing (↑) are ctrl keys and Enter/Delete, read by the note line itself.
+
+Each binding has an id, so users remap it in the settings file::
 
     [keys]
     next-phase = "ctrl+right"
+    delete-note = "ctrl+d"
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
+from textual.app import App
 from textual.binding import Binding
 
 from samverkan.i18n import _
@@ -97,7 +108,7 @@ MEETING_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     ),
     # The same keys, named for what they do once the meeting is closed.
     Binding(
-        "ctrl+j",
+        "ctrl+j",  # remapping "close" remaps this too (see with_linked_keys)
         "reopen_meeting",
         _("Reopen meeting"),
         tooltip=_("Make a closed meeting editable again"),
@@ -151,3 +162,91 @@ MEETING_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     ),
     *_floor_bindings(),
 ]
+
+# While browsing the notes (↑ from the note line) these act on the selected note. They
+# are read by the note line's own key handler (note_input.py), in order with the letters,
+# not by Textual's bindings; their ids remap them like every other key.
+BROWSE_BINDINGS: list[Binding] = [
+    Binding(
+        "enter",
+        "edit_note",
+        _("Edit note"),
+        tooltip=_("Edit the selected note in the line (while browsing the notes)"),
+        id="edit-note",
+    ),
+    Binding(
+        "delete,backspace",
+        "delete_note",
+        _("Delete note"),
+        tooltip=_("Delete the selected note (while browsing; ctrl+z undoes)"),
+        id="delete-note",
+    ),
+    Binding(
+        "ctrl+t",
+        "change_kind",
+        _("Change kind"),
+        tooltip=_("Make the selected note a decision, an action item … (while browsing)"),
+        id="change-kind",
+    ),
+    Binding(
+        "ctrl+x",
+        "toggle_done",
+        _("Done"),
+        tooltip=_("Tick the selected action item done or open (while browsing)"),
+        id="toggle-done",
+    ),
+    Binding(
+        "ctrl+f",
+        "filter_org",
+        _("Filter org"),
+        tooltip=_("Show only one organisation's notes (while browsing)"),
+        id="filter-org",
+    ),
+    Binding(
+        "ctrl+k",
+        "filter_kind",
+        _("Filter kind"),
+        tooltip=_("Show only one kind of note (while browsing)"),
+        id="filter-kind",
+    ),
+]
+
+# Keys that move through the notes while browsing; not remapped.
+MOVE_KEYS = frozenset({"up", "down", "pageup", "pagedown", "home", "end"})
+
+# One setting moves both: the key that closes the meeting also reopens it.
+_LINKED = {"close": "reopen"}
+
+
+def with_linked_keys(keys: Mapping[str, str]) -> dict[str, str]:
+    """The user's keymap, with "reopen" following "close" unless set on its own."""
+    linked = dict(keys)
+    for source, target in _LINKED.items():
+        if source in linked and target not in linked:
+            linked[target] = linked[source]
+    return linked
+
+
+def _keys(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
+    keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def remapped(binding: Binding, keymap: Mapping[str, str]) -> Binding:
+    """The binding with the keys the user's keymap gives it."""
+    return replace(binding, key=",".join(_keys(binding, keymap)))
+
+
+def browse_actions(keymap: Mapping[str, str]) -> dict[str, str]:
+    """Key → action while browsing the notes, as the user's keymap left them."""
+    return {key: b.action for b in BROWSE_BINDINGS for key in _keys(b, keymap)}
+
+
+def key_name(app: App[object], binding_id: str) -> str:
+    """The first key of a meeting binding as the user's keymap left it, e.g. "ctrl+j"."""
+    keymap = getattr(app, "_keymap", {}) or {}
+    for binding in [*MEETING_BINDINGS, *BROWSE_BINDINGS]:
+        if isinstance(binding, Binding) and binding.id == binding_id:
+            keys = _keys(binding, keymap)
+            return keys[0] if keys else binding.key
+    raise KeyError(binding_id)

@@ -59,7 +59,7 @@ def from_line(line: str) -> str:
     return "\n".join(part.strip() for part in line.split(LINE_BREAK))
 
 
-# Keys that act while browsing but type nothing.
+# Keys that act while browsing but type nothing (the screen sets them as remapped).
 BROWSE_KEYS = frozenset(
     {"up", "down", "pageup", "pagedown", "home", "end", "enter", "delete", "backspace"}
     | {"ctrl+x", "ctrl+f", "ctrl+k", "ctrl+t"}
@@ -73,6 +73,7 @@ class NoteInput(Input):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.keys: NoteKeys | None = None
         self.browsing = False
+        self.browse_keys = BROWSE_KEYS
 
     def load(self, text: str) -> None:
         """Put a note's text in the line (editing), cursor at its end."""
@@ -96,7 +97,7 @@ class NoteInput(Input):
                 self._handled(event)
                 self._stop_browsing(keys)
                 return
-            if key in BROWSE_KEYS:
+            if key in self.browse_keys:
                 if keys.browse(key):
                     self._handled(event)
                 return  # not handled: the screen's bindings may have it

@@ -33,7 +33,8 @@ from samverkan.i18n import _
 from samverkan.services.observation_live import Changes
 from samverkan.ui.meeting.agenda_pane import AgendaPane
 from samverkan.ui.meeting.composer import Composer, placeholder
-from samverkan.ui.meeting.keys import MEETING_BINDINGS
+from samverkan.ui.meeting.help_text import meeting_help
+from samverkan.ui.meeting.keys import BROWSE_BINDINGS, MEETING_BINDINGS, key_name, remapped
 from samverkan.ui.meeting.live import MeetingLive
 from samverkan.ui.meeting.note_input import NoteInput
 from samverkan.ui.meeting.note_list import MeetingNoteStream, format_note, note_detail
@@ -100,6 +101,7 @@ class MeetingScreen(MeetingLive):
         self.samverkan.adopt_writes(self.writes)
         note_input = self.query_one("#note-input", NoteInput)
         note_input.keys = self.note_keys()
+        self._set_browse_keys()
         note_input.focus()
         self.set_interval(1.0, self._tick)
         self.start_live()
@@ -165,6 +167,13 @@ class MeetingScreen(MeetingLive):
             return closed
         return not (closed and action in self._RUNNING_ONLY)
 
+    def help_bindings(self) -> list[Binding]:
+        """The keys for the selected note while browsing (read by the note line itself)."""
+        if self.meeting is None or self.meeting.summary.status == MeetingStatus.CLOSED:
+            return []  # closed, the list has the focus and its own keys
+        keymap = self.app._keymap
+        return [remapped(binding, keymap) for binding in BROWSE_BINDINGS]
+
     def describe_binding(self, binding: Binding) -> str:
         """The help names the floor keys by organisation, not by number."""
         if self.meeting is not None and (binding.id or "").startswith("floor-"):
@@ -225,7 +234,9 @@ class MeetingScreen(MeetingLive):
         # order; it takes the focus itself only when nothing can be typed.
         self.query_one("#notes", NoteStream).can_focus = closed
         note_input.placeholder = (
-            _("The meeting is closed; ctrl+j reopens it") if closed else placeholder()
+            _("The meeting is closed; {key} reopens it").format(key=key_name(self.app, "reopen"))
+            if closed
+            else placeholder()
         )
         if was_disabled and not closed:
             note_input.focus()
@@ -240,28 +251,7 @@ class MeetingScreen(MeetingLive):
 
     def help_text(self) -> str:
         """Shown under the keys in the help: how a typed line becomes a note."""
-        return _(
-            "**Writing notes.** Type and press Enter. Only these prefixes change the kind: "
-            "`b:` `beslut:` `decision:` decision; `a:` `å:` `åtgärd:` `action:` action item; "
-            "`f:` `fråga:` `q:` `question:` question; `c:` `citat:` `quote:` (or quotation "
-            "marks) verbatim quote; `n:` `anteckning:` `note:` plain note. Other words with a "
-            "colon (`Obs:`, `D:`) stay text. In an action item, `@AF` names the owner and a "
-            "date such as `senast 2018-09-01`, `1/9`, `fredag` or `vecka 36` the due date, "
-            "counted from today. Tab completes a mention.\n\n"
-            "**Who spoke.** `@SKE` first on the line says who spoke and gives that "
-            "organisation the floor; F2–F9, ctrl+o or a click in the side panel do the same. "
-            "An organisation's speaking time is the time it held the floor; the floor is free "
-            "again at the next phase. Decisions and action items are the whole group's unless "
-            "they start with `@ORG`.\n\n"
-            "**The notes.** ↑ moves into the notes and ↑/↓ choose one: Enter edits it, "
-            "Delete deletes it, ctrl+t changes its kind, ctrl+x ticks an action item done, "
-            "ctrl+f and ctrl+k filter by organisation or kind, ctrl+l shows all phases. "
-            "Letters are never commands there: typing a letter, or Esc, returns to writing. "
-            "ctrl+z undoes the last change.\n\n"
-            "**Leaving.** Esc in an empty line asks before leaving a running meeting. "
-            "Notes that cannot be written yet wait, counted beside the line, and are kept "
-            "in a recovery file beside the database until they are written."
-        )
+        return meeting_help(self.app)
 
     def action_agenda_page(self, direction: int) -> None:
         self.query_one("#prompts", AgendaPane).page(direction)

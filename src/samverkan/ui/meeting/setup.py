@@ -23,6 +23,7 @@ from samverkan.i18n import _
 from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.dialogs.text_input import TextInputDialog
 from samverkan.ui.meeting.agenda_pane import agenda_renderable
+from samverkan.ui.meeting.keys import key_name
 from samverkan.ui.widgets.phase_bar import phase_title
 
 if TYPE_CHECKING:
@@ -378,7 +379,9 @@ class MeetingSetupScreen(SamverkanScreen):
             return
         if self.meeting.summary.status == MeetingStatus.CLOSED:
             self.samverkan.show_error(
-                _("The meeting is closed; reopen it on the meeting screen (ctrl+j).")
+                _("The meeting is closed; reopen it on the meeting screen ({key}).").format(
+                    key=key_name(self.app, "reopen")
+                )
             )
             return
         nobody = not any(self.present.values())

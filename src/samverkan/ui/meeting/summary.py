@@ -23,7 +23,11 @@ def action_owner(meeting: MeetingView, note: NoteView) -> str:
 
 
 def close_summary(
-    meeting: MeetingView, notes: Sequence[NoteView], open_actions: Sequence[NoteView]
+    meeting: MeetingView,
+    notes: Sequence[NoteView],
+    open_actions: Sequence[NoteView],
+    *,
+    reopen_key: str = "ctrl+j",
 ) -> str:
     """Markdown: what was decided and what is still to do, before the meeting closes."""
     decisions = [n for n in notes if n.kind == NoteKind.DECISION and not n.deleted]
@@ -39,5 +43,8 @@ def close_summary(
         lines.append(md.list_item(f"{note.text} ({action_owner(meeting, note)}{due})"))
     if not actions:
         lines.append(f"- {none}")
-    lines += ["", _("The meeting becomes read-only until it is reopened (ctrl+j).")]
+    lines += [
+        "",
+        _("The meeting becomes read-only until it is reopened ({key}).").format(key=reopen_key),
+    ]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from samverkan.domain.clock import ClockState, format_duration
 from samverkan.domain.model import PhaseView
 from samverkan.domain.schedule import schedule
 from samverkan.i18n import _, ngettext
+from samverkan.ui.meeting.keys import key_name
 
 WARN_AT = 0.8
 
@@ -65,13 +66,24 @@ class PhaseBar(Static):
         if closed:
             status = Text(_("Meeting closed — read only"), style="bold")
             grid.add_row(status, total)
-            grid.add_row(Text(_("ctrl+f reopens the meeting"), style="dim"), Text(""))
+            grid.add_row(
+                Text(
+                    _("{key} reopens the meeting").format(key=key_name(self.app, "reopen")),
+                    style="dim",
+                ),
+                Text(""),
+            )
             return grid
         if not state.running:
             grid.add_row(Text(_("Not started"), style="bold"), total)
             first = phase_title(phases[0]) if phases else ""
             grid.add_row(
-                Text(_("ctrl+s starts the meeting with: {phase}").format(phase=first), style="dim"),
+                Text(
+                    _("{key} starts the meeting with: {phase}").format(
+                        key=key_name(self.app, "start-pause"), phase=first
+                    ),
+                    style="dim",
+                ),
                 Text(""),
             )
             return grid
@@ -84,10 +96,16 @@ class PhaseBar(Static):
         next_text = (
             Text(_("Next: {phase}").format(phase=phase_title(following)), style="dim")
             if following
-            else Text(_("Last phase — ctrl+f closes the meeting"), style="dim")
+            else Text(
+                _("Last phase — {key} closes the meeting").format(key=key_name(self.app, "close")),
+                style="dim",
+            )
         )
         marker = (
-            Text(_("⏸ PAUSED — ctrl+s resumes"), style="bold reverse")
+            Text(
+                _("⏸ PAUSED — {key} resumes").format(key=key_name(self.app, "start-pause")),
+                style="bold reverse",
+            )
             if state.paused
             else self._ends(phases, state, now)
         )
