@@ -88,8 +88,9 @@ class MeetingNoteStream(NoteStream):
 
 
 def format_note(meeting: MeetingView | None, note: NoteView, today: date | None = None) -> Text:
-    """One line of the list: time, speaker, kind sign, text, an action item's owner and due
-    date (and, past it, the word "overdue"), tags."""
+    """One line of the list: time, speaker, kind sign, an action item's owner and due date
+    (and, past it, the word "overdue") before its text, so a narrow list still shows them,
+    the text, tags."""
     org = meeting.organisation(note.organisation_id) if meeting else None
     text = Text()
     text.append(f"{format_duration(note.offset_seconds):>7} ", style="dim")
@@ -98,29 +99,29 @@ def format_note(meeting: MeetingView | None, note: NoteView, today: date | None 
     text.append(f"{mark} ", style=style)
     if note.kind == NoteKind.ACTION:
         text.append("☑ " if note.done else "☐ ", style="magenta")
+        text.append_text(action_terms(meeting, note, today))
     text.append(
         note.text.replace("\n", " ⏎ "), style="italic" if note.kind == NoteKind.QUOTE else ""
     )
-    if note.kind == NoteKind.ACTION:
-        text.append_text(action_terms(meeting, note, today))
     if note.tags:
         text.append("  #" + " #".join(sorted({t.slug for t in note.tags})), style="dim cyan")
     return text
 
 
 def action_terms(meeting: MeetingView | None, note: NoteView, today: date | None) -> Text:
-    """→ AF · 1 sep ⚠ overdue": who, by when, and whether it is late."""
+    """Who, by when and whether it is late: ``→ AF · 2018-09-01 ⚠ overdue``."""
     owner = meeting.organisation(note.owner_organisation_id) if meeting else None
     terms = Text()
     if owner is None and note.due is None:
         return terms
-    terms.append("  → ", style="magenta")
+    terms.append("→ ", style="magenta")
     if owner is not None:
         terms.append(owner.short, style="bold magenta")
     if note.due is not None:
         terms.append((" · " if owner else "") + note.due.isoformat(), style="magenta")
         if not note.done and today is not None and note.due < today:
             terms.append(" ⚠ " + _("overdue"), style="bold red")
+    terms.append("  ")
     return terms
 
 
