@@ -7,5 +7,5 @@ alembic at all, which keeps start-up fast.
 
 from pathlib import Path
 
-HEAD = "0007"
+HEAD = "0008"
 SCRIPT_LOCATION = Path(__file__).parent
