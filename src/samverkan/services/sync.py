@@ -12,14 +12,18 @@ runs are reported as a conflict, so that no note lands in the wrong meeting.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
 
 from samverkan.domain.errors import UserError
 from samverkan.i18n import _, ngettext
 from samverkan.services import sync_apply as io
 from samverkan.services import sync_merge as rules
 from samverkan.services import sync_tombstones as tombs
+from samverkan.store import sync_state
 from samverkan.store.engine import Database
 from samverkan.store.sync_rows import Row, fetch, table
 
@@ -144,6 +148,13 @@ def _short(text: str, width: int = 40) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+@dataclass(frozen=True)
+class _Peers:
+    here: str  # this database's sync id
+    there: str
+    remember: bool  # whether this run leaves a record of how far both are the same
+
+
 class Sync:
     """One exchange between this database (``here``) and another (``there``).
 
@@ -165,6 +176,9 @@ class Sync:
         self.send = send
         self.receive = receive
         self._progress = progress or (lambda _ref: None)
+        self._own: dict[int, int] = {}  # change numbers taken by this sync's own writes
+        self._unsettled = False  # a meeting of the project left unmerged (started twice)
+        self._titles: dict[str, str] = {}
 
     # ------------------------------------------------------------ scope
 
@@ -201,29 +215,123 @@ class Sync:
         for ref in split:
             report.splits.append(self.split(ref))
         only = None if meeting_ids is None else set(meeting_ids)
+        # Only a sync of whole projects, both ways, may say how far the sides are the same.
+        peers = self._identities(
+            remember=not dry_run and only is None and self.send and self.receive
+        )
         for project_id, short in self.project_ids(shorts):
             report.projects.append(short)
+            start = self._positions()
+            self._own = {id(self.here): 0, id(self.there): 0}
+            self._unsettled = False
             self._project(project_id, report, dry_run)
-            with self.here.read() as session:
-                meetings = io.meeting_ids(session, project_id)
-                marks = io.meeting_marks(session, project_id)
-            with self.there.read() as session:
-                meetings.update(io.meeting_ids(session, project_id))
-                same = {
-                    meeting_id
-                    for meeting_id, mark in io.meeting_marks(session, project_id).items()
-                    if marks.get(meeting_id) == mark
-                }
-            for meeting_id, (number, title) in sorted(meetings.items(), key=lambda m: m[1][0]):
+            for meeting_id, (number, title) in self._meetings(project_id, peers):
                 if only is not None and meeting_id not in only:
                     continue
                 ref = f"{short}/{number}"
                 self._progress(ref)
-                if meeting_id in same:
-                    report.meetings.append(MeetingTraffic(ref, title))
+                if title is None:
+                    report.meetings.append(MeetingTraffic(ref, self._titles[meeting_id]))
                     continue
                 self._meeting(meeting_id, ref, title, report, dry_run)
+            if peers is not None and peers.remember and not self._unsettled:
+                self._remember(project_id, peers, start)
         return report
+
+    # ------------------------------------------------------------ what is already the same
+
+    def _identities(self, *, remember: bool) -> _Peers | None:
+        """Both databases' sync ids (made when ``remember``), or None for a run that
+        neither uses nor leaves a record (a database without an id yet, in a dry run)."""
+        ids = []
+        for database in (self.here, self.there):
+            if remember:
+                with database.write() as session:
+                    ids.append(sync_state.ensure_identity(session))
+            else:
+                with database.read() as session:
+                    found = sync_state.identity(session)
+                if found is None:
+                    return None
+                ids.append(found)
+        return _Peers(ids[0], ids[1], remember)
+
+    def _positions(self) -> tuple[int, int]:
+        with self.here.read() as session:
+            here = sync_state.position(session)
+        with self.there.read() as session:
+            return here, sync_state.position(session)
+
+    def _meetings(
+        self, project_id: str, peers: _Peers | None
+    ) -> list[tuple[str, tuple[int, str | None]]]:
+        """The project's meetings on either side, by number; the title None for one
+        known to be the same on both (its title then in ``self._titles``).
+
+        With a record of the last complete sync, a meeting is the same when neither
+        side changed a note, tag or clock event of it since (the change sequence's
+        index) and its own rows, phases and attendance are equal; without one, when
+        the summaries of all its rows are (:func:`sync_apply.meeting_marks`).
+        """
+        last = self._last(project_id, peers)
+        changed: set[str] = set()
+        with self.here.read() as session:
+            meetings = io.meeting_ids(session, project_id)
+            if last is not None:
+                changed |= sync_state.changed_meetings(session, last[0])
+                seen = io.small_marks(session, project_id)
+            else:
+                seen = io.meeting_marks(session, project_id)
+        with self.there.read() as session:
+            theirs = io.meeting_ids(session, project_id)
+            if last is not None:
+                changed |= sync_state.changed_meetings(session, last[1])
+                marks = io.small_marks(session, project_id)
+            else:
+                marks = io.meeting_marks(session, project_id)
+        same = {
+            meeting_id
+            for meeting_id, mark in marks.items()
+            if seen.get(meeting_id) == mark and (last is None or meeting_id not in changed)
+        }
+        meetings.update(theirs)
+        self._titles = {meeting_id: title for meeting_id, (_n, title) in meetings.items()}
+        ordered = sorted(meetings.items(), key=lambda m: m[1][0])
+        return [(mid, (number, None if mid in same else title)) for mid, (number, title) in ordered]
+
+    def _last(self, project_id: str, peers: _Peers | None) -> tuple[int, int] | None:
+        """Both sides' positions at their last complete sync of the project, when both
+        remember the same: a file copied or restored from a backup remembers an
+        older sync than its peer does, and is compared in full."""
+        if peers is None:
+            return None
+        with self.here.read() as session:
+            mine = sync_state.recorded(session, peers.there, project_id)
+        if mine is None:
+            return None
+        with self.there.read() as session:
+            theirs = sync_state.recorded(session, peers.here, project_id)
+        return mine if theirs == (mine[1], mine[0]) else None
+
+    def _remember(self, project_id: str, peers: _Peers, start: tuple[int, int]) -> None:
+        """Record how far both sides are now the same: each side's position now, or at
+        the project's start when someone else wrote there meanwhile (a facilitator
+        typing during the sync: those notes are then compared next time)."""
+        end = self._positions()
+        here = end[0] if end[0] - start[0] == self._own[id(self.here)] else start[0]
+        there = end[1] if end[1] - start[1] == self._own[id(self.there)] else start[1]
+        with self.here.write() as session:
+            sync_state.record(session, peers.there, project_id, here, there)
+        with self.there.write() as session:
+            sync_state.record(session, peers.here, project_id, there, here)
+
+    @contextmanager
+    def _write(self, database: Database) -> Iterator[Session]:
+        """A write transaction of this sync's own, its changes counted (see _remember)."""
+        with database.write() as session:
+            before = sync_state.position(session)
+            yield session
+            self._own[id(database)] += sync_state.position(session) - before
 
     def split(self, ref: str) -> str:
         """Move this database's run of meeting ``ref`` to the next number free on
@@ -261,12 +369,12 @@ class Sync:
             report.project_rows_sent += int(self.send)
             return
         if self.receive:
-            with self.here.write() as session:
+            with self._write(self.here) as session:
                 report.project_rows_received += io.apply_project(session, theirs, buried, kept)
         if self.send:
             with self.here.read() as session:
                 mine = io.read_project(session, project_id)
-            with self.there.write() as session:
+            with self._write(self.there) as session:
                 report.project_rows_sent += io.apply_project(session, mine, buried, kept)
 
     def _tombstones(
@@ -301,6 +409,7 @@ class Sync:
             theirs = io.read_snapshot(session, meeting_id)
         traffic = MeetingTraffic(ref, title)
         if rules.started_elsewhere(mine.events.values(), theirs.events.values()):
+            self._unsettled = True
             report.conflicts.append(self._started_twice(ref, mine, theirs))
             report.meetings.append(traffic)
             return
@@ -331,7 +440,7 @@ class Sync:
         if self.receive:
             with self.there.read() as session:
                 payload = io.read_payload(session, meeting_id, incoming, mine.meeting)
-            with self.here.write() as session:
+            with self._write(self.here) as session:
                 done = io.apply_meeting(session, payload, settle=outgoing.changed_notes)
             traffic.received = Traffic.of_applied(done)
             self._clashes(ref, done, reported, report)
@@ -339,7 +448,7 @@ class Sync:
             with self.here.read() as session:
                 # Read after the merge above: what this side made of it travels too.
                 payload = io.read_payload(session, meeting_id, outgoing, theirs.meeting)
-            with self.there.write() as session:
+            with self._write(self.there) as session:
                 done = io.apply_meeting(session, payload, settle=incoming.changed_notes)
             traffic.sent = Traffic.of_applied(done)
             self._clashes(ref, done, reported, report)

@@ -27,6 +27,7 @@ from samverkan.store.sync_rows import (
     fetch_by_ids,
     fetch_in_meeting,
     insert_rows,
+    rows_of,
     sort_key,
     table,
     update_rows,
@@ -140,7 +141,7 @@ class MeetingSnapshot:
     attendance: dict[str, Row]
     events: dict[str, Row]
     revisions: dict[str, frozenset[str]]  # note id -> its revisions' ids
-    tags: dict[str, Row]
+    tags: dict[str, tuple[Any, ...]]  # tag id -> (active, created_at, updated_at, observer)
 
 
 def read_snapshot(session: Session, meeting_id: str) -> MeetingSnapshot:
@@ -167,8 +168,20 @@ def read_snapshot(session: Session, meeting_id: str) -> MeetingSnapshot:
         attendance=_by_id(fetch_in_meeting(session, "attendance", meeting_id)),
         events=_by_id(fetch_in_meeting(session, "meeting_event", meeting_id)),
         revisions={k: frozenset(v) for k, v in revisions.items()},
-        tags=_by_id(fetch_in_meeting(session, "tag", meeting_id)),
+        tags=_tag_versions(session, meeting_id),
     )
+
+
+def _tag_versions(session: Session, meeting_id: str) -> dict[str, tuple[Any, ...]]:
+    """Each tag's version: its id is its note, code and observer (casefolded), so what
+    can differ between two sides is whether it is on, since when, and the name's case."""
+    tag, note = table("tag"), table("note")
+    query = (
+        select(tag.c.id, tag.c.active, tag.c.created_at, tag.c.updated_at, tag.c.observer)
+        .join_from(tag, note, note.c.id == tag.c.note_id)
+        .where(note.c.meeting_id == meeting_id)
+    )
+    return {row[0]: tuple(row[1:]) for row in session.connection().execute(query).all()}
 
 
 def _by_id(rows: list[Row]) -> dict[str, Row]:
@@ -541,3 +554,24 @@ def columns_of(name: str) -> list[Any]:
     from samverkan.store.sync_rows import columns
 
     return columns(name)
+
+
+def small_marks(session: Session, project_id: str) -> dict[str, tuple[Any, ...]]:
+    """Each meeting's own row, phases and attendance, as sortable text: the rows the
+    change sequence does not number, few enough to read whole on every sync."""
+    meeting = table("meeting")
+    ids = select(meeting.c.id).where(meeting.c.project_id == project_id)
+    marks: dict[str, list[Any]] = {
+        row["id"]: [sort_key(row)]
+        for row in rows_of(
+            session, select(*columns_of("meeting")).where(meeting.c.project_id == project_id)
+        )
+    }
+    for name in ("phase", "attendance"):
+        tbl = table(name)
+        found: dict[str, list[str]] = defaultdict(list)
+        for row in rows_of(session, select(*columns_of(name)).where(tbl.c.meeting_id.in_(ids))):
+            found[row["meeting_id"]].append(sort_key(row))
+        for meeting_id, values in marks.items():
+            values.append(tuple(sorted(found.get(meeting_id, []))))
+    return {meeting_id: tuple(values) for meeting_id, values in marks.items()}
