@@ -8,7 +8,8 @@ weighs on all alike:
 
 - copy: ``shutil.copyfile`` of the SQLite file and an ``fsync``, the baseline;
 - full: ``Sync`` of every project into an empty database (a new SQLite file,
-  or the empty PostgreSQL database named by ``--to``, emptied each round);
+  or the PostgreSQL database named by ``--to``, dropped and made anew each round;
+  the CPU figure is then this process's alone, the server's work is not in it);
 - no-op: the same sync again, when both sides already hold the same.
 
 The load average is printed beside each round. There is no budget in
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from bench import reference_db
 from samverkan.services.sync import Sync, canonical_dump
+from samverkan.store.location import DatabaseLocation, ServerURL
 from samverkan.store.opening import open_database
 
 DEFAULT_DB = Path(__file__).resolve().parent / "out" / "reference.db"
@@ -43,11 +45,7 @@ def _copy(source: Path, target: Path) -> float:
     return time.perf_counter() - began
 
 
-def _open(target: str | Path) -> object:
-    return open_database(Path(target))
-
-
-def _sync(source: Path, target: Path) -> tuple[float, bool]:
+def _sync(source: Path, target: DatabaseLocation) -> tuple[float, bool]:
     began = time.perf_counter()
     cpu = time.process_time()
     here = open_database(source)
@@ -61,6 +59,19 @@ def _sync(source: Path, target: Path) -> tuple[float, bool]:
     return time.perf_counter() - began, report.changed
 
 
+def _fresh_server_database(url: str) -> ServerURL:
+    """The database named by ``url``, dropped and created empty (samverkan migrates it)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    admin = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return ServerURL(url)
+
+
 # CPU seconds of each sync (SQLite works in this process): steadier than wall time
 # on a shared machine, where the wall time also holds the waits for the disk and the cores.
 _CPU: list[float] = []
@@ -70,6 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sync_bench")
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="PATH")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--to",
+        metavar="URL",
+        help="an empty PostgreSQL database to sync into (dropped and made again each round)",
+    )
     args = parser.parse_args(argv)
     source: Path = args.db
     if not source.exists():
@@ -86,7 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="samverkan-sync-bench-") as folder:
         for round_ in range(args.repeat):
             copied = Path(folder) / f"copy-{round_}.db"
-            target = Path(folder) / f"target-{round_}.db"
+            target: DatabaseLocation = Path(folder) / f"target-{round_}.db"
+            if args.to:
+                target = _fresh_server_database(args.to)
             copies.append(_copy(source, copied))
             copied.unlink()
             seconds, changed = _sync(source, target)
@@ -107,8 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     here.dispose()
                     there.dispose()
                 checked = True
-            for suffix in ("", "-wal", "-shm", ".lock"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            if isinstance(target, Path):
+                for suffix in ("", "-wal", "-shm", ".lock"):
+                    Path(f"{target}{suffix}").unlink(missing_ok=True)
             load = os.getloadavg()[0]
             print(
                 f"round {round_ + 1}: copy {copies[-1]:.2f} s, full sync {fulls[-1]:.2f} s "

@@ -219,6 +219,8 @@ class Sync:
         peers = self._identities(
             remember=not dry_run and only is None and self.send and self.receive
         )
+        began, settled = self._positions(), []
+        run_own = {id(self.here): 0, id(self.there): 0}
         for project_id, short in self.project_ids(shorts):
             report.projects.append(short)
             start = self._positions()
@@ -234,8 +236,23 @@ class Sync:
                     report.meetings.append(MeetingTraffic(ref, self._titles[meeting_id]))
                     continue
                 self._meeting(meeting_id, ref, title, report, dry_run)
+            for key, count in self._own.items():
+                run_own[key] += count
             if peers is not None and peers.remember and not self._unsettled:
                 self._remember(project_id, peers, start)
+                settled.append(project_id)
+        if settled and peers is not None:
+            # Each project was remembered at its own end; when no one else wrote during
+            # the whole run, all are the same up to the run's end (a later project's
+            # writes are then not compared again for the earlier ones).
+            end = self._positions()
+            if (end[0] - began[0], end[1] - began[1]) == (
+                run_own[id(self.here)],
+                run_own[id(self.there)],
+            ):
+                self._own = run_own
+                for project_id in settled:
+                    self._remember(project_id, peers, began)
         return report
 
     # ------------------------------------------------------------ what is already the same
