@@ -755,15 +755,15 @@ HELLO = textwrap.dedent(
 
 def _in_terminal(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
     """Seconds from spawning ``argv`` in a pseudo-terminal to ``marker`` on its screen."""
-    began = time.perf_counter()
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: becomes the program
-        os.execvpe(argv[0], argv, env)
     import fcntl
     import struct
     import termios
 
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    began = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: its terminal has its size from the start, as a real one has
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.execvpe(argv[0], argv, env)
     seen = b""
     try:
         deadline = began + 30

@@ -107,8 +107,9 @@ class HomeScreen(SamverkanScreen):
             self.show_projects(list_projects(where))
         except Exception as exc:  # one sentence, never a traceback
             self.samverkan.show_error(problem_sentence(exc))
-        # A quarter second leaves the first frames to painting; the import holds the GIL.
-        self.set_timer(0.25, self.open_services)
+        # Counted from the first refresh, not from mount: the import holds the GIL, and on
+        # a busy machine a timer started at mount fired before the first frame was out.
+        self.call_after_refresh(self.set_timer, 0.25, self.open_services)
 
     def action_refresh(self) -> None:
         self.load_projects()
