@@ -121,3 +121,19 @@ def empty(url: str) -> None:
     with psycopg.connect(url) as connection:
         for table in TABLES:
             connection.execute(f"DELETE FROM {table}")
+
+
+def refuse_connections(url: str, refuse: bool) -> None:
+    """The server as a laptop sees it when the network goes: no connection to the
+    database gets through (the open ones are cut, new ones refused), or they do again."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(not refuse).lower()}')
+        if refuse:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )

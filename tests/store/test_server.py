@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from samverkan.services import NoteDraft, open_services
 from samverkan.store.location import ServerURL, parse_location, redact
 from samverkan.store.migrations import HEAD
 from samverkan.store.opening import open_database
+from samverkan.store.server import ServerUnreachable
 
 
 def test_urls_and_paths_are_told_apart() -> None:
@@ -176,3 +179,53 @@ def test_the_settings_can_name_the_team_database(
     assert main(["list"]) == 0
     assert "grupp-1/5" in capsys.readouterr().out
     assert not (_isolated_home / "data" / "samverkan.db").exists()  # no file was made
+
+
+def _until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_commits_are_heard_without_asking_the_server(pg_database: str) -> None:
+    """The change hint moves when another connection commits, by a notification: the
+    screen's question costs no round trip, and while the server is out of reach the
+    hint says "unknown" rather than freezing the screen on a connection attempt."""
+    engines.empty(pg_database)
+    writer = open_services(ServerURL(pg_database))
+    follower = open_database(ServerURL(pg_database))
+    try:
+        writer.importer.import_paths([GRUPP_1])
+        meeting_id = writer.projects.resolve_ref("grupp-1/1")
+        _until(lambda: follower.change_hint() is not None)
+        before = follower.change_hint()
+        writer.meetings.start(meeting_id)
+        _until(lambda: follower.change_hint() != before)
+        heard = follower.change_hint()
+
+        def no_round_trips(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("the hint asked the server")
+
+        real_connect = follower.engine.connect
+        follower.engine.connect = no_round_trips  # type: ignore[method-assign]
+        assert follower.change_hint() == heard
+        follower.engine.connect = real_connect  # type: ignore[method-assign]
+
+        engines.refuse_connections(pg_database, True)
+        try:
+            _until(lambda: follower.change_hint() is None)
+        finally:
+            engines.refuse_connections(pg_database, False)
+        _until(lambda: follower.change_hint() is not None)
+        back = follower.change_hint()
+        assert back is not None and heard is not None and back > heard
+        # The writer's pooled connections were cut too: its first try says so, and the
+        # next is written (as the write queue does it).
+        with pytest.raises(ServerUnreachable):
+            writer.notes.add(meeting_id, NoteDraft("efter avbrottet"))
+        writer.notes.add(meeting_id, NoteDraft("efter avbrottet"))
+        _until(lambda: follower.change_hint() != back)
+    finally:
+        follower.dispose()
+        writer.close()

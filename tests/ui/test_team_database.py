@@ -5,6 +5,7 @@ server is back every note is written once, in order (issue 15)."""
 from __future__ import annotations
 
 import pytest
+from tests import engines
 from tests.ui.test_meeting import open_running_meeting
 from tests.ui.test_typing_ahead import Terminal, stored, until
 from textual.widgets import Static
@@ -21,22 +22,6 @@ def _status(app: SamverkanApp) -> str:
     return str(app.screen.query_one("#write-status", Static).render())
 
 
-def _refuse_connections(location: ServerURL, refuse: bool) -> None:
-    """The server as seen from the laptop: no connection to the database gets through
-    (the ones open are cut, new ones are refused), or they do again."""
-    import psycopg
-
-    name = location.url.rsplit("/", 1)[1].split("?", 1)[0]
-    admin_url = location.url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(not refuse).lower()}')
-        if refuse:
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (name,),
-            )
-
-
 @pytest.mark.parametrize("db_location", ["postgresql"], indirect=True)
 async def test_notes_wait_while_the_server_is_gone_and_are_written_once_when_it_is_back(
     imported: Services, clock: ManualClock, db_location: DatabaseLocation
@@ -49,13 +34,13 @@ async def test_notes_wait_while_the_server_is_gone_and_are_written_once_when_it_
             terminal = Terminal(app)
             terminal.write("före\r")
             await until(pilot, lambda: stored(imported, mid) == ["före"])
-            _refuse_connections(db_location, True)
+            engines.refuse_connections(db_location.url, True)
             terminal.write("".join(f"{note}\r" for note in NOTES))  # a burst of keys
             await until(pilot, lambda: "cannot be reached" in _status(app))
             assert "waits here" in _status(app)
-            _refuse_connections(db_location, False)
+            engines.refuse_connections(db_location.url, False)
             await until(pilot, lambda: len(stored(imported, mid)) == 1 + len(NOTES))
             assert stored(imported, mid) == ["före", *NOTES]
             await until(pilot, lambda: "cannot be reached" not in _status(app))
     finally:
-        _refuse_connections(db_location, False)
+        engines.refuse_connections(db_location.url, False)

@@ -38,6 +38,9 @@ class ChangeCursor:
     # What the last read found; still true while the change token has not moved.
     phase_id: str | None = None
     status: MeetingStatus = MeetingStatus.PLANNED
+    # The database's change hint when it was read (see Database.change_hint): while it
+    # has not moved, a screen need not even ask for the token.
+    hint: int | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ is what an open observer screen runs twice a second; the file format is
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -195,8 +196,12 @@ class ObservationService:
 
         While no other connection has committed, this is one cheap look and no query.
         """
+        # The hint first: a commit it has not heard of yet is then in what is read below.
+        hint = None if self._closed else self._db.change_hint()
         version = None if self._closed else self._db.change_token()
         if cursor is not None and version is not None and version == cursor.data_version:
+            if cursor.hint != hint:
+                cursor = replace(cursor, hint=hint)
             return Changes((), (), (), cursor.phase_id, cursor.status, cursor)
         with self._db.read() as session:
             meeting = session.get(t.Meeting, meeting_id)
@@ -204,10 +209,12 @@ class ObservationService:
                 raise UserError(_("the meeting no longer exists in this database"))
             status = MeetingStatus(meeting.status)
             phase = current_phase(session, meeting_id)
-            return read_changes(session, meeting_id, cursor, version, phase, status)
+            changes = read_changes(session, meeting_id, cursor, version, phase, status)
+        return replace(changes, cursor=replace(changes.cursor, hint=hint))
 
     def unchanged(self, cursor: ChangeCursor) -> bool:
-        """True when nothing was committed since ``cursor``: a few microseconds, no query,
-        so a screen can ask this on its own thread as often as it likes."""
-        version = None if self._closed else self._db.change_token()
-        return version is not None and version == cursor.data_version
+        """True when nothing was committed since ``cursor``, as far as the database's hint
+        tells without a query (a pragma on a file, a notification on a server), so a
+        screen can ask this on its own thread as often as it likes."""
+        hint = None if self._closed else self._db.change_hint()
+        return hint is not None and hint == cursor.hint

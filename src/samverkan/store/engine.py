@@ -124,6 +124,11 @@ class Database:
         """A number that moves when another connection commits (None: unknown, read anyway)."""
         return None
 
+    def change_hint(self) -> int | None:
+        """Like :meth:`change_token`, but without asking the database (a screen asks on its
+        own thread): it may move a moment after the commit, or move with none."""
+        return self.change_token()
+
     def writers_turn(self) -> Any:
         """A context manager: this process's turn to write or migrate, across processes."""
         raise NotImplementedError

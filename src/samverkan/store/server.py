@@ -25,6 +25,7 @@ from samverkan.store.change_seq import WRITE_LOCK_KEY, high_water
 from samverkan.store.engine import BUSY_TIMEOUT_MS, Database, DatabaseBusy
 from samverkan.store.inspection import StoreError
 from samverkan.store.location import ServerURL
+from samverkan.store.server_changes import ChangeListener, notify_sql
 
 _WRITER = "samverkan_writer"
 _NOWAIT = "samverkan_nowait"
@@ -81,14 +82,16 @@ def _on_begin(connection: Any) -> None:
         ).scalar()
         if not taken:
             raise _Busy
+        connection.exec_driver_sql(f"SELECT {notify_sql()}")
         return
     # One round trip, for this transaction only: the wait's limit, a commit that
     # returns only once it is on the server's disk (whatever the server's default:
     # that is the durability promise of Enter), then the lock.
+    # The same round trip queues the notification the listeners hear at commit.
     connection.exec_driver_sql(
         f"SELECT set_config('lock_timeout', '{BUSY_TIMEOUT_MS}', true), "
         "set_config('synchronous_commit', 'on', true), "
-        f"pg_advisory_xact_lock({WRITE_LOCK_KEY})"
+        f"pg_advisory_xact_lock({WRITE_LOCK_KEY}), {notify_sql()}"
     )
 
 
@@ -135,6 +138,7 @@ class ServerDatabase(Database):
         self.engine = engine
         self._writer = engine.execution_options(**{_WRITER: True})
         self._nowait = engine.execution_options(**{_WRITER: True, _NOWAIT: True})
+        self._listener = ChangeListener(location.url)
 
     @property
     def location(self) -> ServerURL:
@@ -180,6 +184,13 @@ class ServerDatabase(Database):
                 return high_water(connection)
         except DBAPIError:
             return None
+
+    def change_hint(self) -> int | None:
+        return self._listener.hint()
+
+    def dispose(self) -> None:
+        self._listener.close()
+        super().dispose()
 
 
 def _is_lock_timeout(exc: DBAPIError) -> bool:
