@@ -6,9 +6,9 @@ import asyncio
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+from tests.cli_runner import as_argument
 from tests.ui.test_meeting import open_running_meeting, settle, type_note
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -17,6 +17,7 @@ from samverkan.domain.clock import ManualClock
 from samverkan.domain.model import MeetingStatus, NoteKind
 from samverkan.services import NoteDraft, Services, open_services
 from samverkan.services.observations import ObservationService
+from samverkan.store.location import DatabaseLocation
 from samverkan.ui.app import make_app
 from samverkan.ui.meeting.screen import MeetingScreen
 from samverkan.ui.widgets.note_stream import NoteStream
@@ -38,11 +39,13 @@ def side_text(screen: MeetingScreen) -> str:
     return str(screen.query_one("#side-extra", Static).render())
 
 
+# Two facilitators' windows on one file, or two laptops on one team database.
+@pytest.mark.parametrize("db_location", ["sqlite", "postgresql"], indirect=True)
 async def test_other_connections_tags_observations_edits_and_phase_show_live(
-    imported: Services, clock: ManualClock, db_path: Path
+    imported: Services, clock: ManualClock, db_location: DatabaseLocation
 ) -> None:
     app = make_app(imported, clock, poll_seconds=0.05)
-    other = open_services(db_path, clock, author="Cecilia")
+    other = open_services(db_location, clock, author="Cecilia")
     observations = ObservationService(other.database, other.clock)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
@@ -113,10 +116,10 @@ async def test_other_connections_tags_observations_edits_and_phase_show_live(
 # Another process: imports first, then on each line of stdin tags or observes.
 OBSERVER = """
 import sys, time
-from pathlib import Path
 from samverkan.services import NoteDraft, open_services
 from samverkan.services.observations import ObservationService
-services = open_services(Path(sys.argv[1]), author="Cecilia")
+from samverkan.store.location import parse_location
+services = open_services(parse_location(sys.argv[1]), author="Cecilia")
 observations = ObservationService(services.database, services.clock)
 meeting = services.projects.meeting(sys.argv[2])
 print("ready", flush=True)
@@ -137,11 +140,12 @@ services.close()
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("db_location", ["sqlite", "postgresql"], indirect=True)
 async def test_another_process_tags_and_observations_reach_the_tally_and_counts(
-    imported: Services, clock: ManualClock, db_path: Path
+    imported: Services, clock: ManualClock, db_location: DatabaseLocation
 ) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-c", OBSERVER, str(db_path), meeting_id_of(imported)],
+        [sys.executable, "-c", OBSERVER, as_argument(db_location), meeting_id_of(imported)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

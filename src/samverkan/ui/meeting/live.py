@@ -58,7 +58,15 @@ class MeetingLive(MeetingComposer):
         self._live_room = (changes.phase_id, changes.status)
 
     def _live_tick(self) -> None:
-        if self._live_cursor is not None and not self._live_polling and self.meeting:
+        # "Anything committed?" is answered without a query (a pragma on a file, a
+        # notification heard on a server): no worker at all while the room is quiet.
+        if (
+            self._live_cursor is not None
+            and not self._live_polling
+            and self.meeting
+            and self._live is not None
+            and not self._live.unchanged(self._live_cursor)
+        ):
             self._live_polling = True
             self._live_poll(self._live_cursor)
 
