@@ -40,6 +40,7 @@ from samverkan.services.tags import tag_id
 from samverkan.store import tables  # noqa: F401  (registers the tables in SQLModel.metadata)
 from samverkan.store.migrations import HEAD
 from samverkan.store.opening import open_database
+from samverkan.store.sync_rows import TABLE_ORDER
 
 CODEBOOK = (
     Path(__file__).resolve().parents[1] / "src" / "samverkan" / "sample_agendas" / ("codebook.md")
@@ -780,19 +781,8 @@ class Builder:
         }
 
 
-INSERT_ORDER = (
-    "project",
-    "organisation",
-    "person",
-    "code",
-    "meeting",
-    "phase",
-    "attendance",
-    "meeting_event",
-    "note",
-    "note_revision",
-    "tag",
-)
+# Parent before child, as sync inserts them; the generator makes no tombstones.
+INSERT_ORDER = tuple(name for name in TABLE_ORDER if name != "tombstone")
 # The tables as the migrations made them, with the app's column types (UTCDateTime, JSONList).
 TABLES = {name: SQLModel.metadata.tables[name] for name in INSERT_ORDER}
 # One transaction per group: the structure, the notes with their history, the tags.

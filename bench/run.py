@@ -42,6 +42,7 @@ from bench import reference_db
 from samverkan.domain.model import NoteKind
 from samverkan.services import NoteDraft, Services, open_services
 from samverkan.store.migrations import HEAD
+from samverkan.store.tables import REVISED_FIELDS
 
 OUT = Path(__file__).resolve().parent / "out"
 DEFAULT_DB = OUT / "reference.db"
@@ -165,16 +166,7 @@ class ServiceInserter:
         self.services.close()
 
 
-_TRACKED = (
-    "kind",
-    "text",
-    "organisation_id",
-    "owner_organisation_id",
-    "owner_person_id",
-    "due",
-    "done",
-    "deleted",
-)
+_TRACKED = REVISED_FIELDS
 
 
 @functools.cache

@@ -8,7 +8,6 @@ actually runs.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,27 +62,16 @@ def _observation_service(services: Services) -> ObservationService:
 
 
 def _remembered_name() -> str:
-    from samverkan.config import load_settings
+    from samverkan.cli_output import remembered
 
-    return load_settings()[0].observer.strip()
+    return remembered("observer")
 
 
 def remember_name(name: str) -> None:
     """Keep the observer's name in the config, so it is asked only once."""
-    from samverkan.config import load_settings, save_settings
+    from samverkan.cli_output import remember
 
-    settings, _problem = load_settings()
-    if settings.observer != name:
-        settings.observer = name
-        try:
-            save_settings(settings)
-        except OSError as exc:
-            print(
-                _("samverkan: could not remember your name ({reason})").format(
-                    reason=exc.strerror or exc
-                ),
-                file=sys.stderr,
-            )
+    remember("observer", name, _("samverkan: could not remember your name ({reason})"))
 
 
 def _cmd_observe(args: argparse.Namespace) -> int:
@@ -109,19 +97,12 @@ def _cmd_observations(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from samverkan.domain.observation_file import dumps
-    from samverkan.fileio import write_atomically
 
     observer = " ".join((args.observer or "").split()) or _remembered_name() or None
     path: Path = args.output
-    from samverkan.cli_output import refuse_database
+    from samverkan.cli_output import check_target, to_file
 
-    refuse_database(path)
-    if path.is_dir():
-        raise UserError(
-            _("{path} is a folder; name the file to write with -o FILE").format(path=path)
-        )
-    if path.exists() and not args.force:
-        raise UserError(_("{path} already exists; add --force to overwrite it").format(path=path))
+    check_target(path, force=args.force)
     services = _services(args)
     try:
         meeting_id = services.projects.resolve_ref(args.ref)
@@ -133,17 +114,7 @@ def _export(args: argparse.Namespace) -> int:
             _("{name} has no observations or tags in meeting {ref}; check the name with --as NAME")
             .format(name=observer, ref=args.ref)
         )  # fmt: skip
-    try:
-        write_atomically(path, dumps(data), overwrite=bool(args.force))
-    except FileExistsError:
-        raise UserError(
-            _("{path} already exists; add --force to overwrite it").format(path=path)
-        ) from None
-    except OSError as exc:
-        raise UserError(
-            _("cannot write {path} ({reason}); choose another file with -o FILE")
-            .format(path=path, reason=exc.strerror or exc)
-        ) from exc  # fmt: skip
+    to_file(path, dumps(data), force=bool(args.force))
     print(
         ngettext(
             "wrote {notes} observation and {tags} tags by {who} of meeting {ref} to {path}",

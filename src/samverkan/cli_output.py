@@ -88,3 +88,26 @@ def to_stdout(text: str) -> None:
     except BrokenPipeError:
         # `samverkan export ... | head`: the reader left; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def remembered(field: str) -> str:
+    """A value kept in the settings (the observer's name, the database to sync with)."""
+    from samverkan.config import load_settings
+
+    return str(getattr(load_settings()[0], field)).strip()
+
+
+def remember(field: str, value: str, failure: str) -> None:
+    """Keep ``value`` in the settings so it is asked only once; a settings file that
+    cannot be written costs only that convenience: ``failure`` (with ``{reason}``) on
+    stderr, and the command goes on."""
+    from samverkan.config import load_settings, save_settings
+
+    settings, _problem = load_settings()
+    if getattr(settings, field) == value:
+        return
+    setattr(settings, field, value)
+    try:
+        save_settings(settings)
+    except OSError as exc:
+        print(failure.format(reason=exc.strerror or exc), file=sys.stderr)

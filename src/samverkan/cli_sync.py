@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,26 +66,19 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> di
 
 
 def _remembered_peer() -> str:
-    from samverkan.config import load_settings
+    from samverkan.cli_output import remembered
 
-    return load_settings()[0].sync_with.strip()
+    return remembered("sync_with")
 
 
 def _remember_peer(peer: str) -> None:
-    from samverkan.config import load_settings, save_settings
+    from samverkan.cli_output import remember
 
-    settings, _problem = load_settings()
-    if settings.sync_with != peer:
-        settings.sync_with = peer
-        try:
-            save_settings(settings)
-        except OSError as exc:
-            print(
-                _("samverkan: could not remember the database to sync with ({reason})").format(
-                    reason=exc.strerror or exc
-                ),
-                file=sys.stderr,
-            )
+    remember(
+        "sync_with",
+        peer,
+        _("samverkan: could not remember the database to sync with ({reason})"),
+    )
 
 
 def peer_location(peer: str) -> DatabaseLocation:

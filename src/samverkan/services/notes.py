@@ -56,16 +56,7 @@ _VIEW_COLUMNS = (
     "revision",
     "deleted",
 )
-_TRACKED = (
-    "kind",
-    "text",
-    "organisation_id",
-    "owner_organisation_id",
-    "owner_person_id",
-    "due",
-    "done",
-    "deleted",
-)
+_TRACKED = t.REVISED_FIELDS
 
 
 @dataclass(frozen=True)

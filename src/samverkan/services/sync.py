@@ -292,20 +292,17 @@ class Sync:
         """
         last = self._last(project_id, peers)
         changed: set[str] = set()
-        with self.here.read() as session:
-            meetings = io.meeting_ids(session, project_id)
-            if last is not None:
-                changed |= sync_state.changed_meetings(session, last[0])
-                seen = io.small_marks(session, project_id)
-            else:
-                seen = io.meeting_marks(session, project_id)
-        with self.there.read() as session:
-            theirs = io.meeting_ids(session, project_id)
-            if last is not None:
-                changed |= sync_state.changed_meetings(session, last[1])
-                marks = io.small_marks(session, project_id)
-            else:
-                marks = io.meeting_marks(session, project_id)
+        sides = []
+        for database, since in ((self.here, 0), (self.there, 1)):
+            with database.read() as session:
+                found = io.meeting_ids(session, project_id)
+                if last is not None:
+                    changed |= sync_state.changed_meetings(session, last[since])
+                    marks = io.small_marks(session, project_id)
+                else:
+                    marks = io.meeting_marks(session, project_id)
+            sides.append((found, marks))
+        (meetings, seen), (theirs, marks) = sides
         same = {
             meeting_id
             for meeting_id, mark in marks.items()

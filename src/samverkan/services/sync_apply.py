@@ -477,19 +477,16 @@ def meeting_marks(session: Session, project_id: str) -> dict[str, tuple[Any, ...
     """
     meeting, note = table("meeting"), table("note")
     revision, tag, event = table("note_revision"), table("tag"), table("meeting_event")
-    phase, attendance = table("phase"), table("attendance")
     ids = select(meeting.c.id).where(meeting.c.project_id == project_id)
-    marks: dict[str, list[Any]] = defaultdict(list)
+    marks: dict[str, list[Any]] = {}
 
     def gather(query: Any, key_column: Any, width: int) -> None:
         found = {row[0]: tuple(row[1:]) for row in session.execute(query.group_by(key_column))}
         for meeting_id in list(marks):
             marks[meeting_id].append(found.get(meeting_id, (None,) * width))
 
-    for row in session.execute(
-        select(*columns_of("meeting")).where(meeting.c.project_id == project_id)
-    ):
-        marks[row.id].append(sort_key(dict(row._mapping)))
+    for meeting_id in session.connection().execute(ids).scalars().all():
+        marks[meeting_id] = []
     in_project = note.c.meeting_id.in_(ids)
     gather(
         select(
@@ -541,13 +538,8 @@ def meeting_marks(session: Session, project_id: str) -> dict[str, tuple[Any, ...
         event.c.meeting_id,
         4,
     )
-    for name, tbl in (("phase", phase), ("attendance", attendance)):
-        rows: dict[str, list[str]] = defaultdict(list)
-        for row in session.execute(select(*columns_of(name)).where(tbl.c.meeting_id.in_(ids))):
-            rows[row.meeting_id].append(sort_key(dict(row._mapping)))
-        for meeting_id in list(marks):
-            marks[meeting_id].append(tuple(sorted(rows.get(meeting_id, []))))
-    return {meeting_id: tuple(values) for meeting_id, values in marks.items()}
+    small = small_marks(session, project_id)
+    return {meeting_id: (*small[meeting_id], *values) for meeting_id, values in marks.items()}
 
 
 def columns_of(name: str) -> list[Any]:

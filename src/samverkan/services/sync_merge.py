@@ -24,18 +24,10 @@ from typing import Any
 
 from samverkan.domain.model import stable_id
 from samverkan.store.sync_rows import Row, sort_key
+from samverkan.store.tables import REVISED_FIELDS
 
 # A note's fields that its revisions snapshot (as NoteService writes them).
-TRACKED = (
-    "kind",
-    "text",
-    "organisation_id",
-    "owner_organisation_id",
-    "owner_person_id",
-    "due",
-    "done",
-    "deleted",
-)
+TRACKED = REVISED_FIELDS
 # Phase fields that come from the agenda file (the rest are the run's times).
 AGENDA_FIELDS = ("position", "kind", "title", "planned_minutes", "prompts", "script")
 

@@ -224,6 +224,19 @@ class NoteRevision(SQLModel, table=True):
     deleted: bool = False
 
 
+# The note's fields each revision snapshots (what an edit may change and an undo restores).
+REVISED_FIELDS = (
+    "kind",
+    "text",
+    "organisation_id",
+    "owner_organisation_id",
+    "owner_person_id",
+    "due",
+    "done",
+    "deleted",
+)
+
+
 class Tag(SQLModel, table=True):
     """One observer's code on one note; toggling off keeps the row, inactive."""
 
