@@ -191,3 +191,22 @@ def test_group_level_minutes_show_codes_and_counts_but_no_one_behind_them() -> N
     assert "Gruppen ser individanpassning" in everything
     # Decisions and action items are the group's whatever the setting.
     assert "Gemensam kartläggningsmall" in group and "Gemensam kartläggningsmall" in nothing
+
+
+def test_the_questions_covered_are_listed_under_their_phase() -> None:
+    """The facilitator ticked two of three questions (ctrl+y): the minutes name them."""
+    data = minutes_data()
+    discussion = replace(
+        PHASES[2],
+        prompts=("Vem gör vad?", "Vilka *ingångar* finns?", "Vad mäter ni?"),
+        covered=(2, 0),
+    )
+    phases = tuple(discussion if p.id == discussion.id else p for p in PHASES)
+    data = replace(data, meeting=replace(data.meeting, phases=phases))
+    text = rendered("en", None, data)
+    assert "**Questions discussed (2 of 3):** \\\n– Vem gör vad? \\\n– Vad mäter ni?\n" in text
+    html = MarkdownIt("commonmark").render(text)
+    assert "Vilka" not in html  # not covered, not listed
+    with use_language("sv"):
+        assert "Diskuterade frågor (2 av 3)" in render_minutes(data)
+    assert "Questions discussed" not in rendered("en", None)  # none covered: no line

@@ -287,3 +287,30 @@ async def test_textuals_own_words_in_swedish(imported: Services, clock: ManualCl
             assert "Sök" in str(app.screen.query_one(CommandInput).placeholder)
     finally:
         set_language(before)
+
+
+async def test_a_filter_or_all_phases_stays_in_view_in_words(
+    app: SamverkanApp, imported: Services
+) -> None:
+    from tests.ui.test_typing_ahead import until
+
+    from samverkan.ui.dialogs.picker import PickerDialog
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        first = imported.projects.meeting(mid).organisations[0]
+        label = app.screen.query_one("#view-filter", Static)
+        assert not label.display
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: label.display)
+        assert "Showing: all phases" in shown(app, "#view-filter")
+        await type_note(pilot, f"@{first.short} något")
+        await pilot.press("up", "ctrl+f")
+        await until(pilot, lambda: isinstance(app.screen, PickerDialog))
+        await pilot.press("1")
+        await until(pilot, lambda: f"only {first.short}" in shown(app, "#view-filter"))
+        assert "all phases" in shown(app, "#view-filter")
+        await pilot.press("escape", "ctrl+l", "up", "ctrl+f")
+        await until(pilot, lambda: isinstance(app.screen, PickerDialog))
+        await pilot.press("0")
+        await until(pilot, lambda: not label.display)

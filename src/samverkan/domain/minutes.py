@@ -40,7 +40,7 @@ from samverkan.domain.model import (
     PhaseView,
 )
 from samverkan.domain.tally import tally
-from samverkan.i18n import _
+from samverkan.i18n import _, ngettext
 
 __all__ = ["DEFAULT_TZ", "Audience", "EarlierAction", "MinutesData", "render_minutes"]
 
@@ -198,7 +198,21 @@ def _phase(
     times = f"**{planned_label}:** {planned} · **{actual_label}:** {actual}"
     empty = "*" + _("No notes.") + "*"
     body = "\n".join(items.note(n) for n in notes) if notes else empty
-    return [f"## {phase.position + 1}. {md.heading(phase.title)}", times, body]
+    return [f"## {phase.position + 1}. {md.heading(phase.title)}", times, *_covered(phase), body]
+
+
+def _covered(phase: PhaseView) -> list[str]:
+    """The questions the facilitator marked covered, in the agenda's order (a paragraph
+    with line breaks, not a list: it would merge with the notes' list below)."""
+    done = [phase.prompts[i] for i in sorted(set(phase.covered)) if 0 <= i < len(phase.prompts)]
+    if not done:
+        return []
+    label = ngettext(
+        "Question discussed ({done} of {n})",
+        "Questions discussed ({done} of {n})",
+        len(done),
+    ).format(done=len(done), n=len(phase.prompts))
+    return [" \\\n".join([f"**{label}:**", *(f"{DASH} {md.inline(p)}" for p in done)])]
 
 
 def _observer_summary(

@@ -140,3 +140,24 @@ def note_detail(meeting: MeetingView, note: NoteView) -> Text:
             info.append(" · " + _("due {date}").format(date=note.due.isoformat()))
         info.append(" · " + (_("done") if note.done else _("open")))
     return info
+
+
+def view_filter_text(
+    meeting: MeetingView | None,
+    all_phases: bool,
+    org_filter: str | None,
+    kind_filter: NoteKind | None,
+) -> Text:
+    """What the list shows beyond or instead of the current phase, e.g. ``▼ Showing: all
+    phases · only SKE``; empty while it shows the whole current phase."""
+    parts: list[str] = []
+    if all_phases:
+        parts.append(_("all phases"))
+    org = meeting.organisation(org_filter) if meeting and org_filter else None
+    if org is not None:
+        parts.append(_("only {org}").format(org=org.short))
+    if kind_filter is not None:
+        parts.append(_("only {kind}").format(kind=kind_label(kind_filter)))
+    if not parts:
+        return Text()
+    return Text("▼ " + _("Showing: {what}").format(what=" · ".join(parts)))

@@ -37,7 +37,12 @@ from samverkan.ui.meeting.help_text import meeting_help
 from samverkan.ui.meeting.keys import BROWSE_BINDINGS, MEETING_BINDINGS, key_name, remapped
 from samverkan.ui.meeting.live import MeetingLive
 from samverkan.ui.meeting.note_input import NoteInput
-from samverkan.ui.meeting.note_list import MeetingNoteStream, format_note, note_detail
+from samverkan.ui.meeting.note_list import (
+    MeetingNoteStream,
+    format_note,
+    note_detail,
+    view_filter_text,
+)
 from samverkan.ui.meeting.side_panel import SidePanel
 from samverkan.ui.meeting.writer import WriteQueue
 from samverkan.ui.widgets.note_stream import NoteStream
@@ -67,6 +72,7 @@ class MeetingScreen(MeetingLive):
         self.undo_stack: list[tuple[str, int | None]] = []
         self.writes: WriteQueue | None = None
         self._detail_shown = Text()
+        self._filter_shown = ""
         self._rung: set[tuple[str, float]] = set()  # (phase, share) the bell rang for
 
     # ------------------------------------------------------------ layout
@@ -77,6 +83,7 @@ class MeetingScreen(MeetingLive):
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield AgendaPane(id="prompts")
+                yield Static("", id="view-filter")
                 yield MeetingNoteStream(
                     self._format_note, id="notes", empty_text=_("No notes yet in this phase.")
                 )
@@ -299,6 +306,17 @@ class MeetingScreen(MeetingLive):
             return self.kind_filter is None or note.kind == self.kind_filter
 
         self.query_one("#notes", NoteStream).set_filter(visible)
+        self._paint_view_filter()
+
+    def _paint_view_filter(self) -> None:
+        """What the list leaves out, in words, as long as it does (not only in a toast)."""
+        shown = view_filter_text(self.meeting, self.all_phases, self.org_filter, self.kind_filter)
+        if shown.plain == self._filter_shown:
+            return  # unchanged: no layout
+        self._filter_shown = shown.plain
+        label = self.query_one("#view-filter", Static)
+        label.update(shown)
+        label.display = bool(shown.plain)
 
     # ------------------------------------------------------------ saved notes
 
