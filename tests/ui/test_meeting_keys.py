@@ -20,11 +20,10 @@ from samverkan.domain.clock import ManualClock
 from samverkan.domain.model import NoteKind
 from samverkan.services import Services
 from samverkan.ui.app import SamverkanApp, make_app
-from samverkan.ui.dialogs.picker import PickerDialog
 from samverkan.ui.meeting.note_input import NoteInput
 from samverkan.ui.meeting.screen import MeetingScreen
 
-CTRL_T, CTRL_X, CTRL_Y, CTRL_L, CTRL_D = "\x14", "\x18", "\x19", "\x0c", "\x04"
+CTRL_T, CTRL_X, CTRL_Y, CTRL_L, CTRL_D, CTRL_O = "\x14", "\x18", "\x19", "\x0c", "\x04", "\x0f"
 
 
 def kinds(services: Services, mid: str) -> list[tuple[str, NoteKind, bool]]:
@@ -53,24 +52,43 @@ async def test_browse_keys_in_a_burst_with_the_loop_blocked(
         assert screen.query_one("#note-input", NoteInput).value == ""
 
 
-async def test_change_kind_from_browsing_then_type_on(
+async def test_one_key_questions_in_a_burst_lose_nothing(
     app: SamverkanApp, imported: Services
 ) -> None:
+    """ctrl+t (kind), ctrl+o (speaker) and their one-key answers, typed on at once while the
+    app stalls: the answers are read in the note line, the letters after them are typed."""
     async with app.run_test(size=(100, 30)) as pilot:
         mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        second = imported.projects.meeting(mid).organisations[1]
         terminal = Terminal(app)
-        terminal.write("Obs: gratis\r" + UP + CTRL_T)
-        await until(pilot, lambda: isinstance(app.screen, PickerDialog))
-        terminal.write("b")  # the picker answers to one key
-        await until(pilot, lambda: isinstance(app.screen, MeetingScreen))
-        terminal.write("nästa\r")
-        await until(pilot, lambda: len(stored(imported, mid)) >= 2)
+        terminal.write(
+            "Obs: gratis\r"
+            + UP
+            + CTRL_T
+            + "b"  # browsing: the selected note becomes a decision
+            + "nästa\r"  # a letter: writing again
+            + CTRL_T
+            + "f"  # the next note is a question
+            + "varför?\r"
+            + CTRL_O
+            + "2"  # the second organisation speaks
+            + "vi svarar\r"
+            + CTRL_T
+            + "Vi glömde svara\r"  # no kind has the key V: the question goes, V is typed
+        )
+        time.sleep(1.0)
+        await until(pilot, lambda: len(stored(imported, mid)) >= 4)
         await settle(pilot)
         await until(pilot, lambda: kinds(imported, mid)[0][1] == NoteKind.DECISION)
         assert kinds(imported, mid) == [
             ("Obs: gratis", NoteKind.DECISION, False),
             ("nästa", NoteKind.NOTE, False),
+            ("varför?", NoteKind.QUESTION, False),
+            ("vi svarar", NoteKind.NOTE, False),
+            ("Vi glömde svara", NoteKind.NOTE, False),
         ]
+        assert imported.notes.notes(mid)[3].organisation_id == second.id
+        assert isinstance(app.screen, MeetingScreen)
 
 
 async def test_covered_question_key_between_notes(app: SamverkanApp, imported: Services) -> None:
@@ -123,3 +141,18 @@ async def test_a_browse_key_remapped_in_the_settings(
         screen = app.screen
         assert isinstance(screen, MeetingScreen)
         assert "`ctrl+d` deletes it" in screen.help_text()
+
+
+async def test_a_phase_change_lands_between_the_notes_typed_around_it(
+    app: SamverkanApp, imported: Services
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        mid = await open_running_meeting(pilot, imported, "grupp-1/3")
+        phases = imported.projects.meeting(mid).phases
+        terminal = Terminal(app)
+        terminal.write("i första\r" + "\x0e" + "i andra\r")  # ctrl+n between two notes
+        time.sleep(1.0)
+        await until(pilot, lambda: len(stored(imported, mid)) >= 2)
+        await settle(pilot)
+        notes = imported.notes.notes(mid)
+        assert [n.phase_id for n in notes] == [phases[0].id, phases[1].id]

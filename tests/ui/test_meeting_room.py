@@ -294,8 +294,6 @@ async def test_a_filter_or_all_phases_stays_in_view_in_words(
 ) -> None:
     from tests.ui.test_typing_ahead import until
 
-    from samverkan.ui.dialogs.picker import PickerDialog
-
     async with app.run_test(size=(80, 24)) as pilot:
         mid = await open_running_meeting(pilot, imported, "grupp-1/3")
         first = imported.projects.meeting(mid).organisations[0]
@@ -305,12 +303,8 @@ async def test_a_filter_or_all_phases_stays_in_view_in_words(
         await until(pilot, lambda: label.display)
         assert "Showing: all phases" in shown(app, "#view-filter")
         await type_note(pilot, f"@{first.short} något")
-        await pilot.press("up", "ctrl+f")
-        await until(pilot, lambda: isinstance(app.screen, PickerDialog))
-        await pilot.press("1")
+        await pilot.press("up", "ctrl+f", "1")  # the question is asked in the note line
         await until(pilot, lambda: f"only {first.short}" in shown(app, "#view-filter"))
         assert "all phases" in shown(app, "#view-filter")
-        await pilot.press("escape", "ctrl+l", "up", "ctrl+f")
-        await until(pilot, lambda: isinstance(app.screen, PickerDialog))
-        await pilot.press("0")
+        await pilot.press("escape", "ctrl+l", "up", "ctrl+f", "0")
         await until(pilot, lambda: not label.display)

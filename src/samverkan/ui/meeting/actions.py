@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.widgets import Input
 
@@ -26,8 +27,9 @@ from samverkan.domain.model import (
 from samverkan.i18n import _
 from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.dialogs.confirm import ConfirmDialog
-from samverkan.ui.dialogs.picker import Choice, PickerDialog
+from samverkan.ui.dialogs.picker import Choice
 from samverkan.ui.meeting.keys import key_name
+from samverkan.ui.meeting.one_key import ask_one_key
 from samverkan.ui.meeting.writer import WriteQueue
 from samverkan.ui.widgets.note_stream import NoteStream
 from samverkan.ui.widgets.participation import RemarkCounts
@@ -71,6 +73,10 @@ class MeetingActions(SamverkanScreen):
         raise NotImplementedError
 
     def _paint_composer(self) -> None:
+        raise NotImplementedError
+
+    def show_question(self, text: Text | None) -> None:
+        """A question one key answers, under the notes; None: it was answered."""
         raise NotImplementedError
 
     def _saved(self, note: NoteView, undo: tuple[str, int | None] | None) -> None:
@@ -171,7 +177,7 @@ class MeetingActions(SamverkanScreen):
                 self.org_filter = choice.value
                 self._apply_filter()
 
-        self.app.push_screen(PickerDialog(_("Show the notes of"), choices), chosen)
+        ask_one_key(self, _("Show the notes of"), choices, chosen)
 
     def action_filter_kind(self) -> None:
         choices = [Choice("0", _("all kinds"), None)] + [
@@ -183,7 +189,7 @@ class MeetingActions(SamverkanScreen):
                 self.kind_filter = NoteKind(choice.value) if choice.value else None
                 self._apply_filter()
 
-        self.app.push_screen(PickerDialog(_("Show only"), choices), chosen)
+        ask_one_key(self, _("Show only"), choices, chosen)
 
     def action_toggle_phases(self) -> None:
         self.all_phases = not self.all_phases
@@ -243,7 +249,7 @@ class MeetingActions(SamverkanScreen):
                 self.samverkan.show_error,
             )
 
-        self.app.push_screen(PickerDialog(_("Make this note a"), choices), chosen)
+        ask_one_key(self, _("Make this note a"), choices, chosen)
 
     def action_toggle_done(self) -> None:
         note = self._selected()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
@@ -25,10 +27,11 @@ from samverkan.domain.note_input import (
 from samverkan.i18n import _, ngettext
 from samverkan.services import NoteDraft
 from samverkan.services.recovery import add_record, edit_record
-from samverkan.ui.dialogs.picker import Choice, PickerDialog
+from samverkan.ui.dialogs.picker import Choice
 from samverkan.ui.meeting.actions import KIND_KEYS, MeetingActions
 from samverkan.ui.meeting.keys import MOVE_KEYS, browse_actions
 from samverkan.ui.meeting.note_input import NoteInput, NoteKeys, from_line
+from samverkan.ui.meeting.one_key import ask_one_key
 from samverkan.ui.meeting.writer import WriteStatus
 from samverkan.ui.widgets.note_stream import NoteStream
 
@@ -129,7 +132,24 @@ class MeetingComposer(MeetingActions):
             browse=self._browse_key,
             start_browsing=self._start_browsing,
             stop_browsing=self._stop_browsing,
+            screen_key=self._screen_key,
         )
+
+    def _screen_key(self, key: str) -> bool:
+        """A key bound on this screen, run at once, in order with the letters around it
+        (Textual would run it after the letters already queued behind it)."""
+        for binding in self._ordered_bindings.get(key, ()):
+            name, params = parse_action(binding.action)[1:]
+            if self.check_action(name, params) is not True:
+                continue
+            method = getattr(self, f"action_{name}", None)
+            if method is None:
+                continue
+            method(*params)
+            return True
+        return False
+
+    _ordered_bindings: dict[str, list[Binding]] = {}
 
     # ------------------------------------------------------------ writing notes
 
@@ -325,8 +345,17 @@ class MeetingComposer(MeetingActions):
     _browse_actions: dict[str, str] = {}
 
     def _set_browse_keys(self) -> None:
-        """The keys that act on the selected note, as the user's keymap left them."""
+        """The keys that act on the selected note, and the screen's keys run from the note
+        line, as the user's keymap left them."""
         self._browse_actions = browse_actions(self.app._keymap)
+        own = self._bindings.copy()
+        if self.app._keymap:
+            own.apply_keymap(self.app._keymap)
+        self._ordered_bindings = {
+            key: list(bindings)
+            for key, bindings in own.key_to_bindings.items()
+            if key not in ("up", "escape", "enter", "tab")  # the line's own
+        }
         note_input = self.query_one("#note-input", NoteInput)
         note_input.browse_keys = MOVE_KEYS | frozenset(self._browse_actions)
 
@@ -337,7 +366,7 @@ class MeetingComposer(MeetingActions):
             return
         keys = "123456789abcdefghijklmnopqrstuvwxyz"
         choices = [
-            Choice(keys[i], f"{org.short}  {org.name}", org.id)
+            Choice(keys[i], org.short, org.id)
             for i, org in enumerate(self.meeting.organisations[: len(keys)])
         ]
         choices.append(Choice("0", _("the whole group"), None))
@@ -355,7 +384,7 @@ class MeetingComposer(MeetingActions):
                 meetings, mid = self.samverkan.services.meetings, self.meeting_id
                 self._queue_clock(lambda: meetings.give_floor(mid, None))
 
-        self.app.push_screen(PickerDialog(_("Who is speaking?"), choices), chosen)
+        ask_one_key(self, _("Who is speaking?"), choices, chosen)
 
     def action_pick_kind(self) -> None:
         # An observation is the observer's: the facilitator cannot make one, even by a key.
@@ -370,7 +399,7 @@ class MeetingComposer(MeetingActions):
                 self.kind = NoteKind(choice.value)
                 self._paint_composer()
 
-        self.app.push_screen(PickerDialog(_("Kind of the next note"), choices), chosen)
+        ask_one_key(self, _("Kind of the next note"), choices, chosen)
 
     def action_edit_note(self) -> None:
         note = self._selected()

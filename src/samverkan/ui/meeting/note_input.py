@@ -12,7 +12,9 @@ a note is exactly the keys typed before its Enter and after the previous one.
 The note list never takes the focus: ↑ puts this line into *browsing*, where
 the arrows move the list's cursor and keys that type nothing act on the
 selected note (Enter edits, Delete deletes, ctrl+t changes its kind, ctrl+x
-ticks done, ctrl+f and ctrl+k filter). Letters are never commands: a letter
+ticks done, ctrl+f and ctrl+k filter). The screen's own keys (ctrl+n next phase, ctrl+t kind …) are
+run from here too, so a phase change or a kind chosen lands exactly between the
+notes typed before and after it. Letters are never commands: a letter
 typed while browsing goes back to writing and is typed, so a note typed after
 a stray ↑ is a note.
 
@@ -21,6 +23,12 @@ A terminal sends Esc followed by a letter and Alt+letter as the same bytes
 app lags, the two are read together whatever the delay). samverkan binds no
 Alt key, so ``alt+<letter>`` is taken for what a typist means: Esc, then the
 letter.
+
+A question answered by one key (ctrl+t: which kind? ctrl+o: who speaks?) is
+asked here too, not in a dialog: the key after it answers, in order with the
+letters, so what is typed after the answer lands in the line however far the
+app lags. Esc cancels; any other key drops the question and acts as usual (a
+letter is typed), so nothing typed is lost to a question.
 
 A pasted text is kept whole: its line breaks are shown as ``⏎`` in the line
 and become line breaks again in the note.
@@ -37,6 +45,14 @@ from textual.widgets import Input
 LINE_BREAK = "⏎"
 
 
+@dataclass(frozen=True)
+class Question:
+    """Asked in the note line: the next key answers it (see the module docstring)."""
+
+    keys: frozenset[str]  # the answers, casefolded
+    answer: Callable[[str | None], None]  # the key, or None: cancelled
+
+
 @dataclass
 class NoteKeys:
     """What the keys of the note line do; the meeting screen fills it in."""
@@ -47,6 +63,8 @@ class NoteKeys:
     browse: Callable[[str], bool]  # a key while browsing; True: handled
     start_browsing: Callable[[], bool]  # ↑ while writing; True: now browsing
     stop_browsing: Callable[[], None]
+    # A key the screen binds (ctrl+n, ctrl+t, F2 …), run now; True: it was the screen's.
+    screen_key: Callable[[str], bool] = lambda key: False
 
 
 def to_line(text: str) -> str:
@@ -74,6 +92,11 @@ class NoteInput(Input):
         self.keys: NoteKeys | None = None
         self.browsing = False
         self.browse_keys = BROWSE_KEYS
+        self.question: Question | None = None
+
+    def ask(self, question: Question) -> None:
+        """The next key answers ``question`` (one at a time: a new one replaces it)."""
+        self.question = question
 
     def load(self, text: str) -> None:
         """Put a note's text in the line (editing), cursor at its end."""
@@ -87,6 +110,19 @@ class NoteInput(Input):
             return
         key, character = event.key, event.character
         alt_letter = key.startswith("alt+") and character and len(character) == 1
+        question, self.question = self.question, None
+        if question is not None:
+            if key == "escape" or alt_letter:
+                self._handled(event)
+                question.answer(None)  # Esc cancels; Esc then a letter types it
+                if alt_letter and character is not None and character.isprintable():
+                    self._type(character)
+                return
+            if event.is_printable and character and character.casefold() in question.keys:
+                self._handled(event)
+                question.answer(character.casefold())
+                return
+            question.answer(None)  # any other key: acts as usual below
         if alt_letter and character is not None and character.isprintable():
             self._handled(event)
             self._escape(keys)
@@ -106,7 +142,9 @@ class NoteInput(Input):
                 self._stop_browsing(keys)
                 self._type(character)
                 return
-            return  # ctrl and function keys: the screen's bindings
+            if keys.screen_key(key):
+                self._handled(event)
+            return  # other ctrl and function keys: Textual's bindings
         if key == "enter":
             self._handled(event)
             self._submit(keys)
@@ -128,11 +166,17 @@ class NoteInput(Input):
             else:
                 self.browsing = False
             return
+        if not event.is_printable and keys.screen_key(key):
+            self._handled(event)  # e.g. ctrl+n: the next note goes to the next phase
+            return
         await super()._on_key(event)
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()  # Input's own paste keeps only the first line
+        question, self.question = self.question, None
+        if question is not None:
+            question.answer(None)
         if self.keys is not None and self.browsing:
             self._stop_browsing(self.keys)
         if event.text:

@@ -285,8 +285,16 @@ class MeetingScreen(MeetingLive):
         self._paint_detail(event.note)
 
     def _paint_detail(self, note: NoteView | None) -> None:
+        if self.query_one("#note-input", NoteInput).question is not None:
+            return  # the question stays in view until a key answers it
         content = note_detail(self.meeting, note) if note and self.meeting else Text()
         self._show_detail_text(content)
+
+    def show_question(self, text: Text | None) -> None:
+        if text is not None:
+            self._show_detail_text(text)
+        else:
+            self._paint_detail(self.query_one("#notes", NoteStream).highlighted_note)
 
     def _show_detail_text(self, content: Text) -> None:
         """The pane has a fixed height: a new text never needs the screen laid out again."""
