@@ -94,3 +94,22 @@ def test_a_copied_database_file_does_not_hide_the_original_s_notes(
     assert {"on the copy", "on the original"} <= texts
     laptops.sync("copy", "b")
     assert laptops.dump("a") == laptops.dump("b") == laptops.dump("copy")
+
+
+def test_a_sync_with_nothing_new_writes_nothing(
+    laptops: Laptops, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write on a server wakes the screens that follow it: a no-op sync makes none."""
+    _started(laptops)
+    writes: list[str] = []
+    for name in ("a", "b"):
+        database = laptops[name].database
+        real = database.write
+
+        def counted(*args: object, _real: object = real, _name: str = name, **kw: object) -> object:
+            writes.append(_name)
+            return _real(*args, **kw)  # type: ignore[operator]
+
+        monkeypatch.setattr(database, "write", counted)
+    report = Sync(laptops["a"].database, laptops["b"].database).run()
+    assert not report.changed and writes == []

@@ -262,15 +262,15 @@ class Sync:
         neither uses nor leaves a record (a database without an id yet, in a dry run)."""
         ids = []
         for database in (self.here, self.there):
-            if remember:
+            with database.read() as session:
+                found = sync_state.identity(session)
+            if found is None and remember:
+                # Written only once: every write on a server wakes the screens that follow it.
                 with database.write() as session:
-                    ids.append(sync_state.ensure_identity(session))
-            else:
-                with database.read() as session:
-                    found = sync_state.identity(session)
-                if found is None:
-                    return None
-                ids.append(found)
+                    found = sync_state.ensure_identity(session)
+            if found is None:
+                return None
+            ids.append(found)
         return _Peers(ids[0], ids[1], remember)
 
     def _positions(self) -> tuple[int, int]:
@@ -334,10 +334,15 @@ class Sync:
         end = self._positions()
         here = end[0] if end[0] - start[0] == self._own[id(self.here)] else start[0]
         there = end[1] if end[1] - start[1] == self._own[id(self.there)] else start[1]
-        with self.here.write() as session:
-            sync_state.record(session, peers.there, project_id, here, there)
-        with self.there.write() as session:
-            sync_state.record(session, peers.here, project_id, there, here)
+        for database, peer, mine, theirs in (
+            (self.here, peers.there, here, there),
+            (self.there, peers.here, there, here),
+        ):
+            with database.read() as session:
+                if sync_state.recorded(session, peer, project_id) == (mine, theirs):
+                    continue  # a sync with nothing new writes nothing
+            with database.write() as session:
+                sync_state.record(session, peer, project_id, mine, theirs)
 
     @contextmanager
     def _write(self, database: Database) -> Iterator[Session]:
