@@ -192,3 +192,29 @@ def test_a_poll_costs_what_changed_not_what_the_meeting_holds(
     after = _poll_steps(imported, meeting_id, after)[1].cursor
     large, _after = one_more(after, "Stor")
     assert large < small * 1.5, (small, large)
+
+
+def test_a_first_look_gives_the_newest_notes_of_what_is_shown(
+    imported: Services, other: Services, watcher: ObservationService
+) -> None:
+    """``first``: the newest notes of the current phase (every phase once closed), oldest
+    first, marked incomplete; a look without it gives them all."""
+    meeting_id = imported.projects.resolve_ref("grupp-1/1")
+    clock = other.clock
+    assert isinstance(clock, ManualClock)
+    other.meetings.start(meeting_id)
+
+    def add(text: str) -> str:
+        clock.advance(1)
+        return other.notes.add(meeting_id, NoteDraft(text)).id
+
+    earlier = [add(f"Fas ett {n}") for n in range(3)]
+    other.meetings.go_to_phase(meeting_id, 1)
+    now = [add(f"Fas två {n}") for n in range(4)]
+    shown = watcher.changes_since(meeting_id, None, first=3)
+    assert [n.id for n in shown.notes] == now[1:] and not shown.complete
+    everything = watcher.changes_since(meeting_id, None)
+    assert [n.id for n in everything.notes] == earlier + now and everything.complete
+    other.meetings.close(meeting_id)
+    closed = watcher.changes_since(meeting_id, None, first=5)
+    assert [n.id for n in closed.notes] == earlier[-1:] + now

@@ -51,6 +51,9 @@ class Changes:
     phase_id: str | None  # the meeting's current phase
     status: MeetingStatus
     cursor: ChangeCursor
+    # False for a first look (``first``): only the newest notes of what is shown; the
+    # rest comes with a look from no cursor, whose cursor polling then starts from.
+    complete: bool = True
 
     @property
     def empty(self) -> bool:
@@ -88,11 +91,18 @@ def read_changes(
     version: int | None,
     phase: str | None,
     status: MeetingStatus,
+    first: int | None = None,
 ) -> Changes:
     connection = session.connection()
     # Read first, then bounded by it: on a server each statement may see a newer
     # snapshot, and what lies above ``upto`` is the next poll's.
     upto = high_water(connection)
+    if cursor is None and first is not None:
+        shown = None if status == MeetingStatus.CLOSED else phase  # closed: every phase
+        notes = _newest(session, meeting_id, shown, first)
+        return Changes(
+            tuple(notes), (), (), phase, status, ChangeCursor(version, upto, phase, status), False
+        )
     if cursor is None:
         notes, removed = _load(session, [], meeting_id)
         return Changes(
@@ -156,6 +166,23 @@ def _load(
             notes.append(NoteView(**values, tags=tags.get(values["id"], ())))
     notes.sort(key=lambda n: (n.created_at, n.id))
     return notes, removed
+
+
+def _newest(session: Session, meeting_id: str, phase_id: str | None, count: int) -> list[NoteView]:
+    """The newest ``count`` notes of the meeting (of one phase), oldest first.
+
+    What a meeting screen shows first: a 20,000-note meeting then opens as fast as a
+    small one, and the rest follows (see :class:`Changes`).
+    """
+    query = core_select(_NOTE.c.id).where(
+        _NOTE.c.meeting_id == meeting_id, _NOTE.c.deleted.is_(False)
+    )
+    if phase_id is not None:
+        query = query.where(_NOTE.c.phase_id == phase_id)
+    query = query.order_by(_NOTE.c.created_at.desc(), _NOTE.c.added_seq.desc()).limit(count)
+    ids = [row[0] for row in session.connection().execute(query)]
+    notes, _removed = _load(session, ids)
+    return notes
 
 
 def tags_of(

@@ -191,8 +191,12 @@ class ObservationService:
 
     # ------------------------------------------------------------ following live
 
-    def changes_since(self, meeting_id: str, cursor: ChangeCursor | None) -> Changes:
-        """What changed on the meeting since ``cursor``; everything if it is None.
+    def changes_since(
+        self, meeting_id: str, cursor: ChangeCursor | None, *, first: int | None = None
+    ) -> Changes:
+        """What changed on the meeting since ``cursor``; everything if it is None, or with
+        ``first`` only the newest ``first`` notes of the current phase (of every phase
+        when the meeting is closed): what a screen shows first (``complete`` False).
 
         While no other connection has committed, this is one cheap look and no query.
         """
@@ -209,7 +213,7 @@ class ObservationService:
                 raise UserError(_("the meeting no longer exists in this database"))
             status = MeetingStatus(meeting.status)
             phase = current_phase(session, meeting_id)
-            changes = read_changes(session, meeting_id, cursor, version, phase, status)
+            changes = read_changes(session, meeting_id, cursor, version, phase, status, first)
         return replace(changes, cursor=replace(changes.cursor, hint=hint))
 
     def unchanged(self, cursor: ChangeCursor) -> bool:

@@ -48,10 +48,11 @@ class MeetingLive(MeetingComposer):
         if self._live is not None:
             self._live.close()
 
-    def live_changes(self, cursor: ChangeCursor | None) -> Changes:
-        """Called in a worker: everything (cursor None) or what changed since ``cursor``."""
+    def live_changes(self, cursor: ChangeCursor | None, first: int | None = None) -> Changes:
+        """Called in a worker: everything (cursor None) or what changed since ``cursor``;
+        ``first``: only the newest notes shown first (see ``changes_since``)."""
         assert self._live is not None
-        return self._live.changes_since(self.meeting_id, cursor)
+        return self._live.changes_since(self.meeting_id, cursor, first=first)
 
     def live_started(self, changes: Changes) -> None:
         self._live_cursor = changes.cursor

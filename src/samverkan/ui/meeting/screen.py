@@ -49,6 +49,9 @@ from samverkan.ui.widgets.note_stream import NoteStream
 from samverkan.ui.widgets.participation import ParticipationPanel, RemarkCounts
 from samverkan.ui.widgets.phase_bar import WARN_AT, PhaseBar
 
+# Notes read before the screen first shows: the newest of the phase (see load).
+FIRST_NOTES = 500
+
 
 class MeetingScreen(MeetingLive):
     CSS_PATH = "screen.tcss"
@@ -125,17 +128,36 @@ class MeetingScreen(MeetingLive):
         services = self.samverkan.services
         try:
             meeting = services.projects.meeting(self.meeting_id)
-            # The notes and, in the same read, where the live room starts following.
-            changes = self.live_changes(None)
+            # The newest notes of the phase first (a 20,000-note meeting opens as fast as
+            # a small one) and, in the same read, where the live room starts following.
+            changes = self.live_changes(None, first=FIRST_NOTES)
             events = services.meetings.events(self.meeting_id)
+            self.app.call_from_thread(self._loaded, meeting, changes, events)
+            rest = self.live_changes(None)
         except Exception as exc:  # one sentence, never a traceback
             self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
             return
-        self.app.call_from_thread(self._loaded, meeting, changes, events)
+        self.app.call_from_thread(self._loaded_rest, rest)
+
+    def _loaded_rest(self, changes: Changes) -> None:
+        """Every note; what this screen wrote meanwhile stays, and polling starts here."""
+        if not self.is_mounted:
+            return
+        known = {n.id for n in changes.notes}
+        notes = [*changes.notes, *(n for n in self.notes.values() if n.id not in known)]
+        notes.sort(key=lambda n: (n.created_at, n.id))
+        self._live_cursor = changes.cursor
+        self.notes = {n.id: n for n in notes}
+        self.counts = RemarkCounts(notes)
+        self.query_one("#notes", NoteStream).set_notes(notes)
+        self._apply_filter()
+        self._paint_live()
 
     def _loaded(self, meeting: MeetingView, changes: Changes, events: list[ClockEvent]) -> None:
         notes = list(changes.notes)
         self.live_started(changes)
+        if not changes.complete:
+            self._live_cursor = None  # the rest first, then polling from its cursor
         self.meeting = meeting
         self.notes = {n.id: n for n in notes}
         self.counts = RemarkCounts(notes)

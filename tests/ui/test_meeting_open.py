@@ -1,0 +1,75 @@
+"""Opening a long meeting: the newest notes of the phase first, the rest after, nothing lost."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from tests.ui.test_meeting import settle, type_note
+from tests.ui.test_meeting_live import until
+from textual.widgets import Input
+
+from samverkan.domain.clock import ManualClock
+from samverkan.services import NoteDraft, Services
+from samverkan.ui.app import make_app
+from samverkan.ui.meeting import screen as meeting_screen
+from samverkan.ui.meeting.live import MeetingLive
+from samverkan.ui.meeting.screen import MeetingScreen
+from samverkan.ui.widgets.note_stream import NoteStream
+
+
+async def test_the_phase_shows_first_and_the_rest_follows_with_what_was_typed(
+    imported: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mid = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(mid)
+    earlier = []
+    for n in range(4):
+        clock.advance(1)
+        earlier.append(imported.notes.add(mid, NoteDraft(f"Tidigare fas {n}")).id)
+    imported.meetings.go_to_phase(mid, 1)
+    now = []
+    for n in range(6):
+        clock.advance(1)
+        now.append(imported.notes.add(mid, NoteDraft(f"Denna fas {n}")).id)
+    monkeypatch.setattr(meeting_screen, "FIRST_NOTES", 3)
+    # The rest waits until the test has typed a note into the half-loaded screen.
+    typed = threading.Event()
+    looks: list[Any] = []
+    original = MeetingLive.live_changes
+
+    def live_changes(self: MeetingLive, cursor: Any, first: int | None = None) -> Any:
+        if cursor is None and first is None:
+            typed.wait(20)
+        found = original(self, cursor, first)
+        looks.append(found)
+        return found
+
+    monkeypatch.setattr(MeetingLive, "live_changes", live_changes)
+    app = make_app(imported, clock, poll_seconds=0.05)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(MeetingScreen(mid))
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        await until(pilot, lambda: screen.meeting is not None, "the first notes shown")
+        stream = screen.query_one("#notes", NoteStream)
+        assert [n.id for n in stream.notes] == now[-3:]
+        assert screen._live_cursor is None  # no polling before the rest is in
+        clock.advance(1)
+        await type_note(pilot, "Skrivet medan resten laddas")
+        typed.set()
+        await until(pilot, lambda: screen._live_cursor is not None, "the rest loaded")
+        await settle(pilot)
+        texts = [n.text for n in stream.notes]
+        assert texts == [f"Denna fas {n}" for n in range(6)] + ["Skrivet medan resten laddas"]
+        assert set(earlier) <= set(screen.notes) and len(screen.notes) == 11
+        assert screen.query_one("#note-input", Input).has_focus
+        # Polling runs from the rest's cursor: another connection's note arrives.
+        clock.advance(1)
+        later = imported.notes.add(mid, NoteDraft("Från en annan skärm")).id
+        began = time.monotonic()
+        await until(pilot, lambda: later in screen.notes, "a note written elsewhere")
+        assert time.monotonic() - began < 10
+    assert [look.complete for look in looks[:2]] == [False, True]
