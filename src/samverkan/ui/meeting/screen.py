@@ -132,7 +132,16 @@ class MeetingScreen(MeetingLive):
             # a small one) and, in the same read, where the live room starts following.
             changes = self.live_changes(None, first=FIRST_NOTES)
             events = services.meetings.events(self.meeting_id)
-            self.app.call_from_thread(self._loaded, meeting, changes, events)
+        except Exception as exc:  # one sentence, never a traceback
+            self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
+            return
+        self.app.call_from_thread(self._loaded, meeting, changes, events)
+
+    @work(thread=True, exclusive=True, group="meeting-rest")
+    def _load_rest(self) -> None:
+        """Every note, once the first ones are on screen (reading sooner would hold the
+        interpreter while they are painted)."""
+        try:
             rest = self.live_changes(None)
         except Exception as exc:  # one sentence, never a traceback
             self.app.call_from_thread(self.samverkan.show_error, problem_sentence(exc))
@@ -158,6 +167,7 @@ class MeetingScreen(MeetingLive):
         self.live_started(changes)
         if not changes.complete:
             self._live_cursor = None  # the rest first, then polling from its cursor
+            self.call_after_refresh(self._load_rest)
         self.meeting = meeting
         self.notes = {n.id: n for n in notes}
         self.counts = RemarkCounts(notes)
