@@ -176,7 +176,12 @@ async def test_close_makes_read_only_and_reopen(app: SamverkanApp, imported: Ser
         await type_note(pilot, "b: Vi ses i Umeå")
         await pilot.press("ctrl+j")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("y", "enter")  # typed on: no letter, nor Enter, closes it
+        await settle(pilot)
+        assert imported.projects.meeting(mid).summary.status == MeetingStatus.RUNNING
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # "Close meeting", chosen on purpose
         await settle(pilot)
         assert imported.projects.meeting(mid).summary.status == MeetingStatus.CLOSED
         assert app.screen.query_one("#note-input", Input).disabled

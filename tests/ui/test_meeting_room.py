@@ -81,7 +81,7 @@ async def test_a_closed_meetings_footer_offers_reopen_not_close(
         assert "Close meeting" in footer_text(app)
         await pilot.press("ctrl+j")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("tab", "enter")
         await settle(pilot)
         await pilot.pause()
         text = footer_text(app)
@@ -308,3 +308,16 @@ async def test_a_filter_or_all_phases_stays_in_view_in_words(
         assert "all phases" in shown(app, "#view-filter")
         await pilot.press("escape", "ctrl+l", "up", "ctrl+f", "0")
         await until(pilot, lambda: not label.display)
+
+
+async def test_help_of_a_running_meeting_lists_its_keys_not_the_note_lines_cursor_keys(
+    app: SamverkanApp, imported: Services
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_running_meeting(pilot, imported, "grupp-1/3")
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one("#help-keys", DataTable)
+        rows = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert "Next phase" in rows and "Change kind" in rows and "Close meeting" in rows
+        assert not any(r in rows for r in ("Move cursor left", "Scroll Up", "Go to end"))

@@ -22,7 +22,9 @@ def own_bindings(screen: Screen[object]) -> list[Binding]:
         binding = active.binding
         if not binding.description or binding.system or binding.action in _TEXTUAL_DEFAULTS:
             continue
-        if type(active.node).__module__.startswith("samverkan"):
+        if type(active.node).__module__.startswith("samverkan") and not _inherited(
+            type(active.node), binding
+        ):
             found.append(binding)
     # The screen's own keys too, where a focused widget uses the same key for now:
     # as the user's keymap left them.
@@ -36,6 +38,22 @@ def own_bindings(screen: Screen[object]) -> list[Binding]:
         if b.description and b.action not in _TEXTUAL_DEFAULTS and not b.system
     ]
     return found
+
+
+def _inherited(cls: type, binding: Binding) -> bool:
+    """A binding a samverkan widget inherits from Textual's (the note line's cursor keys)."""
+    for base in cls.__mro__:
+        if base.__module__.startswith("textual"):
+            for own in base.__dict__.get("BINDINGS", ()):
+                same = (own.action, own.description, own.tooltip, own.id)
+                if isinstance(own, Binding) and same == (
+                    binding.action,
+                    binding.description,
+                    binding.tooltip,
+                    binding.id,
+                ):
+                    return True
+    return False
 
 
 class SamverkanCommands(Provider):

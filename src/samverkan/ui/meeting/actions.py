@@ -411,6 +411,9 @@ class MeetingActions(SamverkanScreen):
             ),
             yes=_("Close meeting"),
             no=_("Keep going"),
+            # Asked while typing (ctrl+j is a line feed to many fingers): Enter or a
+            # letter typed on keeps the meeting going.
+            letters=False,
         )
         self.app.push_screen(
             question,
