@@ -285,8 +285,22 @@ async def test_textuals_own_words_in_swedish(imported: Services, clock: ManualCl
             from textual.command import CommandInput
 
             assert "Sök" in str(app.screen.query_one(CommandInput).placeholder)
+            # Textual's own key descriptions (the Keys panel, inherited keys) too.
+            described = {
+                b.description
+                for bindings in CommandInput._merged_bindings.key_to_bindings.values()  # type: ignore[union-attr]
+                for b in bindings
+            }
+            assert "Flytta markören vänster" in described
+            assert "Move cursor left" not in described
     finally:
         set_language(before)
+    english = make_app(imported, clock)  # the next app in English has Textual's English
+    async with english.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        from textual.widgets import Input
+
+        assert Input.BINDINGS[0].description == "Move cursor left"  # type: ignore[union-attr]
 
 
 async def test_a_filter_or_all_phases_stays_in_view_in_words(

@@ -68,6 +68,9 @@ class SamverkanApp(App[None]):
     ) -> None:
         """``services`` may be a function that opens them: then the first screen is
         painted before SQLAlchemy is imported, and ``path`` says which file to list."""
+        from samverkan.ui.textual_words import translate_textual
+
+        translate_textual()  # before any widget copies Textual's key descriptions
         super().__init__()
         if callable(services):
             self._opener: Callable[[], Services] | None = services
