@@ -131,7 +131,7 @@ def read_notes(
     counts: dict[tuple[str, str | None], int] = {}
     observations: dict[str, int] = {}
     coders: dict[str, set[str]] = {}
-    kept: list[tuple[int, str, str, Remark]] = []
+    kept: list[Remark] = []
     observer = itemgetter(1)
     sql = _NOTES_SQL.format(text="note.text" if texts else _KEPT_TEXT)
     for (
@@ -176,31 +176,27 @@ def read_notes(
             note_tags = tuple(found)
             note_tags = same_tags(note_tags, note_tags)
         kept.append(
-            (
-                number.get(mid, 0),
-                created_at,
+            Remark(
                 nid,
-                Remark(
-                    nid,
-                    mid,
-                    same(phase_id, phase_id),
-                    org_id,
-                    same(author or "", author or ""),
-                    _KINDS[kind],
-                    text,
-                    utc(created_at),
-                    float(offset or 0.0),
-                    note_tags,
-                    same(owner, owner),
-                    day(due),
-                    bool(done),
-                    same(owner_person, owner_person),
-                ),
+                mid,
+                same(phase_id, phase_id),
+                org_id,
+                same(author or "", author or ""),
+                _KINDS[kind],
+                text,
+                utc(created_at),
+                float(offset or 0.0),
+                note_tags,
+                same(owner, owner),
+                day(due),
+                bool(done),
+                same(owner_person, owner_person),
             )
         )
-    # Stored times are UTC ISO text of one width (or datetimes): their order is time order.
-    kept.sort(key=_order)
-    remarks = tuple(row[3] for row in kept)
+    # By meeting, then time (then id): sorted on the remarks themselves, so no second
+    # object per remark (nor its stored time's text) is held meanwhile.
+    kept.sort(key=lambda r: (number.get(r.meeting_id, 0), r.created_at, r.id))
+    remarks = tuple(kept)
     del kept
     if has_variants(tags.observers):  # maybe only on deleted notes: look again
         spelled = {o for r in remarks for _code, o in r.tags}
@@ -213,10 +209,6 @@ def read_notes(
         coders={m: frozenset(names) for m, names in coders.items()},
         observations=observations,
     )
-
-
-def _order(row: tuple[int, Any, str, Remark]) -> tuple[int, Any, str]:
-    return row[0], row[1], row[2]
 
 
 def _ranks(codes: tuple[CodeView, ...]) -> Callable[[Pair], tuple[int, str]]:
