@@ -335,3 +335,29 @@ async def test_help_of_a_running_meeting_lists_its_keys_not_the_note_lines_curso
         rows = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
         assert "Next phase" in rows and "Change kind" in rows and "Close meeting" in rows
         assert not any(r in rows for r in ("Move cursor left", "Scroll Up", "Go to end"))
+
+
+async def test_colours_come_from_the_theme_and_follow_a_change(
+    app: SamverkanApp, imported: Services
+) -> None:
+    from tests.ui.test_typing_ahead import until
+
+    from samverkan.ui.theme_colours import style
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_running_meeting(pilot, imported, "grupp-1/3")
+        await type_note(pilot, "b: Vi kör")
+        stream = app.screen.query_one("#notes", NoteStream)
+
+        def decision_colour() -> str:
+            line = stream.formatter(stream.notes[0])
+            return next(str(s.style) for s in line.spans if line.plain[s.start] == "§")
+
+        before = app.theme_variables["text-success"].upper()
+        assert before in decision_colour().upper()
+        app.theme = "nord"
+        await pilot.pause()
+        after = app.theme_variables["text-success"].upper()
+        assert after != before
+        await until(pilot, lambda: after in decision_colour().upper())
+        assert style("decision").upper() == "BOLD " + after

@@ -125,6 +125,21 @@ class SamverkanApp(App[None]):
 
             self.set_keymap(with_linked_keys(settings.keys))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._use_theme_colours()
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._use_theme_colours())
+
+    def _use_theme_colours(self) -> None:
+        """The screens' colours from the theme's variables; drawn again in the new ones."""
+        from samverkan.ui.theme_colours import use_theme
+        from samverkan.ui.widgets.note_stream import NoteStream
+
+        use_theme(self.theme_variables)
+        for screen in self.screen_stack:
+            for stream in screen.query(NoteStream):
+                stream.refresh_notes()
+            repaint = getattr(screen, "_refresh_all", None)
+            if callable(repaint):
+                repaint()
 
     def _remember_theme(self, theme: object) -> None:
         from samverkan.config import load_settings, save_settings

@@ -33,6 +33,7 @@ from samverkan.ui.meeting.keys import MOVE_KEYS, browse_actions
 from samverkan.ui.meeting.note_input import NoteInput, NoteKeys, from_line
 from samverkan.ui.meeting.one_key import ask_one_key
 from samverkan.ui.meeting.writer import WriteStatus
+from samverkan.ui.theme_colours import style
 from samverkan.ui.widgets.note_stream import NoteStream
 
 
@@ -68,7 +69,7 @@ class Composer(Vertical):
                     status.kept,
                 ).format(n=status.kept)
                 + " ",
-                style="bold white on red",
+                style=style("gone"),
             )
         elif status.waiting:
             waiting = ngettext(
@@ -80,7 +81,7 @@ class Composer(Vertical):
             # facilitator should not have to guess whether to worry.
             if status.problem:
                 waiting = f"{waiting}: {status.problem}"
-            text = Text(f" {waiting} ", style="bold black on yellow")
+            text = Text(f" {waiting} ", style=style("waiting"))
         else:
             text = Text("")
         label.update(text)
@@ -95,9 +96,9 @@ class Composer(Vertical):
     ) -> None:
         label = Text()
         if browsing:
-            label.append(" " + _("NOTES") + " ", style="bold black on cyan")
+            label.append(" " + _("NOTES") + " ", style=style("browsing"))
         if editing is not None:
-            label.append(" " + _("EDIT") + " ", style="bold black on yellow")
+            label.append(" " + _("EDIT") + " ", style=style("editing"))
         who = speaker.short if speaker else _("group")
         label.append(f" {who} ", style="bold reverse")
         label.append(f" {kind_label(kind)} ", style="bold")

@@ -11,17 +11,20 @@ from samverkan.domain.clock import format_duration
 from samverkan.domain.labels import kind_label
 from samverkan.domain.model import MeetingView, NoteKind, NoteView
 from samverkan.i18n import _
+from samverkan.ui.theme_colours import style
 from samverkan.ui.widgets.note_stream import NoteStream
 
-# Signs, not letters: the same in the Swedish and the English interface.
+# Signs, not letters: the same in the Swedish and the English interface; the colour
+# (a role of the theme, see theme_colours.py) only helps.
 KIND_MARKS = {
     NoteKind.NOTE: ("·", "dim"),
-    NoteKind.DECISION: ("§", "bold green"),
-    NoteKind.ACTION: ("»", "bold magenta"),
-    NoteKind.QUESTION: ("?", "bold cyan"),
+    NoteKind.DECISION: ("§", "decision"),
+    NoteKind.ACTION: ("»", "action"),
+    NoteKind.QUESTION: ("?", "question"),
     NoteKind.QUOTE: ("”", "italic"),
-    NoteKind.OBSERVATION: ("◎", "bold blue"),
+    NoteKind.OBSERVATION: ("◎", "observation"),
 }
+_PLAIN = frozenset({"dim", "italic"})
 
 
 class MeetingNoteStream(NoteStream):
@@ -95,16 +98,18 @@ def format_note(meeting: MeetingView | None, note: NoteView, today: date | None 
     text = Text()
     text.append(f"{format_duration(note.offset_seconds):>7} ", style="dim")
     text.append(f"{(org.short if org else '—'):<4} ", style="bold")
-    mark, style = KIND_MARKS.get(note.kind, ("·", "dim"))
-    text.append(f"{mark} ", style=style)
+    mark, role = KIND_MARKS.get(note.kind, ("·", "dim"))
+    text.append(f"{mark} ", style=role if role in _PLAIN else style(role))
     if note.kind == NoteKind.ACTION:
-        text.append("☑ " if note.done else "☐ ", style="magenta")
+        text.append("☑ " if note.done else "☐ ", style=style("owner"))
         text.append_text(action_terms(meeting, note, today))
     text.append(
         note.text.replace("\n", " ⏎ "), style="italic" if note.kind == NoteKind.QUOTE else ""
     )
     if note.tags:
-        text.append("  #" + " #".join(sorted({t.slug for t in note.tags})), style="dim cyan")
+        text.append(
+            "  #" + " #".join(sorted({t.slug for t in note.tags})), style="dim " + style("tags")
+        )
     return text
 
 
@@ -114,13 +119,13 @@ def action_terms(meeting: MeetingView | None, note: NoteView, today: date | None
     terms = Text()
     if owner is None and note.due is None:
         return terms
-    terms.append("→ ", style="magenta")
+    terms.append("→ ", style=style("owner"))
     if owner is not None:
-        terms.append(owner.short, style="bold magenta")
+        terms.append(owner.short, style="bold " + style("owner"))
     if note.due is not None:
-        terms.append((" · " if owner else "") + note.due.isoformat(), style="magenta")
+        terms.append((" · " if owner else "") + note.due.isoformat(), style=style("owner"))
         if not note.done and today is not None and note.due < today:
-            terms.append(" ⚠ " + _("overdue"), style="bold red")
+            terms.append(" ⚠ " + _("overdue"), style=style("overdue"))
     terms.append("  ")
     return terms
 

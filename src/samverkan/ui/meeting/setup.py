@@ -24,6 +24,7 @@ from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.dialogs.text_input import TextInputDialog
 from samverkan.ui.meeting.agenda_pane import agenda_renderable
 from samverkan.ui.meeting.keys import key_name
+from samverkan.ui.theme_colours import style
 from samverkan.ui.widgets.phase_bar import phase_title
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ class MeetingSetupScreen(SamverkanScreen):
             due = f" · {note.due.isoformat()}" if note.due else ""
             label = Text(f"{mark} {note.text} ({owner.short if owner else '—'}{due})")
             if not note.done and note.due is not None and note.due < today:
-                label.append(" ⚠ " + _("overdue"), style="bold red")
+                label.append(" ⚠ " + _("overdue"), style=style("overdue"))
             options.add_option(Option(label))
         if not self.actions:
             first = self.meeting.summary.number <= 1

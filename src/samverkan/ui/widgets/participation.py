@@ -19,6 +19,7 @@ from textual.widgets import Static
 from samverkan.domain.clock import ClockState, format_duration
 from samverkan.domain.model import NoteKind, NoteView, OrganisationView
 from samverkan.i18n import _
+from samverkan.ui.theme_colours import style
 
 
 def floor_key(position: int) -> str | None:
@@ -102,7 +103,7 @@ class ParticipationPanel(Static):
             pass
         elif silent:
             text.append(_("Not heard in this phase: "), style="dim")
-            text.append(", ".join(silent), style="bold yellow")
+            text.append(", ".join(silent), style=style("warn"))
         else:
             text.append(_("Everyone has been heard in this phase."), style="dim")
         text.no_wrap = False

@@ -15,6 +15,7 @@ from samverkan.domain.model import PhaseView
 from samverkan.domain.schedule import schedule
 from samverkan.i18n import _, ngettext
 from samverkan.ui.meeting.keys import key_name
+from samverkan.ui.theme_colours import style
 
 WARN_AT = 0.8
 
@@ -144,21 +145,21 @@ class PhaseBar(Static):
             return Text(format_duration(elapsed))
         planned = phase.planned_minutes * 60
         share = elapsed / planned
-        style = "bold red" if share > 1 else "bold yellow" if share >= WARN_AT else ""
-        text = Text(f"{format_duration(elapsed)} / {format_duration(planned)}", style=style)
+        shade = style("overdue") if share > 1 else style("warn") if share >= WARN_AT else ""
+        text = Text(f"{format_duration(elapsed)} / {format_duration(planned)}", style=shade)
         if share > 1:
             # In words and with a sign, not only in colour.
             text.append(
                 " ⚠ " + _("+{time} over").format(time=format_duration(elapsed - planned)),
-                style="bold white on red",
+                style=style("over"),
             )
         elif share >= WARN_AT:
             left = max(0, round((planned - elapsed) / 60))
             text.append(
                 " ⚠ " + ngettext("{n} min left", "{n} min left", left).format(n=left),
-                style=style,
+                style=shade,
             )
         else:
             filled = round(min(share, 1) * 10)
-            text.append(" " + "█" * filled + "░" * (10 - filled), style=style or "green")
+            text.append(" " + "█" * filled + "░" * (10 - filled), style=shade or style("ok"))
         return text
