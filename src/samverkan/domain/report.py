@@ -9,7 +9,7 @@ code labels) goes through :mod:`samverkan.domain.markdown_safe` and stays litera
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from samverkan.domain import markdown_safe as md
 from samverkan.domain.analysis import Analysis, MeetingInfo, Remark, participation, paused_gc
@@ -286,21 +286,22 @@ def _actions(analysis: Analysis) -> list[str]:
     if not actions:
         return [*blocks, _("No action items were recorded.")]
     head = [_("Meeting"), _("Action item"), _("Owner"), _("Due"), _("Status")]
-    rows = []
-    for action in actions:
-        owner = analysis.series.organisation(action.owner_organisation_id)
-        person = analysis.series.people.get(action.owner_person_id or "")
-        rows.append(
-            [
+
+    def rows() -> Iterator[list[str]]:
+        # One row at a time into the table: 40,000 action items over 500 meetings.
+        for action in actions:
+            owner = analysis.series.organisation(action.owner_organisation_id)
+            person = analysis.series.people.get(action.owner_person_id or "")
+            yield [
                 str(analysis.series.number(action.meeting_id)),
                 cell(action.text),
                 cell(owner_label(person, owner.name if owner else None)),
                 action.due.isoformat() if action.due else DASH,
                 cell(_("done") if action.done else _("open")),
             ]
-        )
+
     open_count = sum(1 for a in actions if not a.done)
-    blocks.append(table([cell(h) for h in head], rows))
+    blocks.append(table([cell(h) for h in head], rows()))
     blocks.append(
         _("{open} of {total} action items are still open.").format(
             open=open_count, total=len(actions)

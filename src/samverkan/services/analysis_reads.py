@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from samverkan.domain.model import CodeView, NoteKind
@@ -57,7 +57,7 @@ _KEPT_TEXT = "CASE WHEN note.kind IN ('decision', 'action') THEN note.text ELSE 
 class Tags:
     """Every tag of the project's codes, by note, as read (before the notes are)."""
 
-    active: dict[str, list[Pair]] = field(default_factory=dict)
+    active: dict[str, tuple[Pair, ...]] = field(default_factory=dict)
     # observers of tags since removed: they still coded the meeting
     inactive: dict[str, list[str]] = field(default_factory=dict)
     codes: set[str] = field(default_factory=set)  # codes some active tag uses
@@ -91,11 +91,9 @@ def read_tags(reader: Reader, project_id: str, code_ids: list[str]) -> Tags:
     for note_id, code_id, observer, is_active in reader.rows(sql, code_ids):
         if is_active:
             pair = shared((code_id, observer), (code_id, observer))
-            tags = active.get(note_id)
-            if tags is None:
-                active[note_id] = [pair]
-            else:
-                tags.append(pair)
+            # Tuples, not lists: a note has two or three tags, and a list's separate
+            # item array would be left as holes in memory once the notes take them.
+            active[note_id] = (*active.get(note_id, ()), pair)
         else:
             inactive.setdefault(note_id, []).append(observer)
     found.codes = {code for code, _observer in pairs}
@@ -128,6 +126,7 @@ def read_notes(
     same = shared.setdefault
     tag_sets: dict[tuple[Pair, ...], tuple[Pair, ...]] = {}
     same_tags = tag_sets.setdefault
+    in_order: dict[tuple[Pair, ...], tuple[Pair, ...]] = {}
     counts: dict[tuple[str, str | None], int] = {}
     observations: dict[str, int] = {}
     coders: dict[str, set[str]] = {}
@@ -171,10 +170,11 @@ def read_notes(
             continue
         note_tags: tuple[Pair, ...] = ()
         if found is not None:
-            if len(found) > 1:
-                found.sort(key=rank)
-            note_tags = tuple(found)
-            note_tags = same_tags(note_tags, note_tags)
+            known = in_order.get(found)  # each list as read is sorted once
+            if known is None:
+                ordered = tuple(sorted(found, key=rank))
+                known = in_order[found] = same_tags(ordered, ordered)
+            note_tags = known
         kept.append(
             Remark(
                 nid,
@@ -195,7 +195,11 @@ def read_notes(
         )
     # By meeting, then time (then id): sorted on the remarks themselves, so no second
     # object per remark (nor its stored time's text) is held meanwhile.
-    kept.sort(key=lambda r: (number.get(r.meeting_id, 0), r.created_at, r.id))
+    # Three stable sorts on values the remarks already hold: one key tuple per remark
+    # would be another 28 MB over 500 meetings, at the moment memory peaks.
+    kept.sort(key=attrgetter("id"))
+    kept.sort(key=attrgetter("created_at"))
+    kept.sort(key=lambda r: number.get(r.meeting_id, 0))
     remarks = tuple(kept)
     del kept
     if has_variants(tags.observers):  # maybe only on deleted notes: look again
