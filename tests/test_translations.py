@@ -32,7 +32,7 @@ from babel.messages.mofile import read_mo, write_mo  # noqa: E402
 from babel.messages.pofile import read_po  # noqa: E402
 
 PACKAGE_DIR = Path(samverkan.__file__).parent
-# The same keywords as scripts/update_translations.py: every marker samverkan.i18n defines.
+# The keywords of scripts/update-translations (pybabel -k): every marker samverkan.i18n has.
 KEYWORDS = {
     "_": None,
     "ngettext": (1, 2),
