@@ -200,10 +200,10 @@ def test_a_full_disk_that_frees_up_leaves_nothing_behind(tmp_path: Path) -> None
     full.set()
     real_append = recovery.append
 
-    def append(records: list[dict[str, Any]]) -> None:
+    def append(records: list[dict[str, Any]], owner: object | None = None) -> None:
         if full.is_set():
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_append(records)
+        real_append(records, owner)
 
     recovery.append = append  # type: ignore[method-assign]
 
@@ -220,3 +220,32 @@ def test_a_full_disk_that_frees_up_leaves_nothing_behind(tmp_path: Path) -> None
     _until(lambda: len(recorder.done) == 3)
     assert queue.close() == [] and queue.unsaved() == []
     assert not recovery.path.exists()
+
+
+def test_one_queue_done_does_not_remove_what_another_still_waits_to_write(
+    tmp_path: Path,
+) -> None:
+    """Two meeting screens of one session share the recovery file: the first meeting's
+    notes wait for the server; the second meeting writes all of its own. The file must
+    stay until the first meeting's notes are in too (a crash meanwhile loses nothing)."""
+    recorder = Recorder()
+    recovery = RecoveryFile(tmp_path / "samverkan.db.unsaved-1.jsonl")
+    WriteQueue.FIRST_DELAY = 0.01
+    first = WriteQueue(recorder.post, recovery, recorder.statuses.append)
+    second = WriteQueue(recorder.post, recovery, recorder.statuses.append)
+    back = threading.Event()
+
+    def unreachable() -> str:
+        if not back.is_set():
+            raise OSError("server closed the connection unexpectedly")
+        return "written"
+
+    first.submit(unreachable, recorder.done.append, recorder.failed.append, _record("väntar"))
+    second.submit(lambda: "written", recorder.done.append, recorder.failed.append, _record("in"))
+    _until(lambda: second.status().waiting == 0)
+    assert first.status().waiting == 1
+    assert [r["note"]["text"] for r in read_records(recovery.path)] == ["väntar", "in"]
+    back.set()
+    _until(lambda: first.status().waiting == 0)
+    assert not recovery.path.exists()  # every note of both is in the database now
+    assert first.close() == [] and second.close() == []

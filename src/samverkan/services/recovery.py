@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -69,13 +70,24 @@ def record_text(record: dict[str, Any]) -> str:
 
 
 class RecoveryFile:
-    """This session's file: records appended and synced; removed when all are written."""
+    """This session's file: records appended and synced; removed when all are written.
+
+    One file per process, shared by every meeting screen's write queue (one object,
+    see ``SamverkanApp.recovery``): a queue that has written all of its notes must not
+    remove the file while another queue's notes in it still wait, so each queue that
+    appended says when it is settled, and the file goes when none is left waiting.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._waiting: set[int] = set()  # id() of the owners whose records may still wait
+        self._lock = threading.Lock()
 
-    def append(self, records: list[dict[str, Any]]) -> None:
+    def append(self, records: list[dict[str, Any]], owner: object | None = None) -> None:
         """Append and fsync; raises OSError (a full disk) for the caller to keep them."""
+        if owner is not None:
+            with self._lock:
+                self._waiting.add(id(owner))
         data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
         handle = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
         try:
@@ -85,6 +97,14 @@ class RecoveryFile:
             os.fsync(handle)
         finally:
             os.close(handle)
+
+    def settled(self, owner: object) -> None:
+        """Every record ``owner`` appended is in the database: the file goes once no
+        other owner's records wait in it."""
+        with self._lock:
+            self._waiting.discard(id(owner))
+            if not self._waiting:
+                self.remove()
 
     def remove(self) -> None:
         with contextlib.suppress(FileNotFoundError):

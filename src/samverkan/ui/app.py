@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
     from samverkan.services import Services
+    from samverkan.services.recovery import RecoveryFile
     from samverkan.ui.meeting.writer import WriteQueue
 
 
@@ -84,6 +85,7 @@ class SamverkanApp(App[None]):
         self._open_lock = threading.Lock()
         # Every meeting screen's write queue, finished (or kept) before the app exits.
         self._adopted: list[WriteQueue] = []
+        self._recovery: RecoveryFile | None = None
         self.clock = clock
         # How often open screens look for other processes' changes (≤ 1 s budget).
         self.poll_seconds = poll_seconds
@@ -229,6 +231,15 @@ class SamverkanApp(App[None]):
         from samverkan.services.recovery import recovery_path
 
         return recovery_path(self._recovery_anchor())
+
+    def recovery(self) -> RecoveryFile:
+        """This process's recovery file, one object for every meeting screen's queue
+        (so that one queue done cannot remove what another still waits to write)."""
+        from samverkan.services.recovery import RecoveryFile
+
+        if self._recovery is None:
+            self._recovery = RecoveryFile(self.recovery_file())
+        return self._recovery
 
     async def action_quit(self) -> None:
         """Quitting with notes still waiting for the database asks first."""

@@ -102,11 +102,7 @@ class MeetingScreen(MeetingLive):
             # Results come back without the writer waiting for the UI (see writer.py).
             loop.call_soon_threadsafe(callback)
 
-        from samverkan.services.recovery import RecoveryFile
-
-        self.writes = WriteQueue(
-            post, RecoveryFile(self.samverkan.recovery_file()), self._write_status
-        )
+        self.writes = WriteQueue(post, self.samverkan.recovery(), self._write_status)
         # From the start, not only when leaving: quitting asks while notes wait.
         self.samverkan.adopt_writes(self.writes)
         note_input = self.query_one("#note-input", NoteInput)

@@ -173,7 +173,7 @@ class WriteQueue:
             left = [job for job in self._unwritten if job.record is not None]
         self._keep([job for job in left if not job.kept])
         if not left and self._gone is None and not self._kept_unsynced and self._recovery:
-            self._recovery.remove()
+            self._recovery.settled(self)
         return [*self._only_kept, *(job.record for job in left if job.record is not None)]
 
     def retire(self) -> bool:
@@ -238,7 +238,7 @@ class WriteQueue:
             empty = not self._unwritten
         self._forget_unsynced(job)
         if empty and self._gone is None and self._recovery and not self._kept_unsynced:
-            self._recovery.remove()  # every note in it is in the database now
+            self._recovery.settled(self)  # every note of ours in it is in the database now
         self._status()
 
     def _give_up(self, job: _Job, message: str, *, keep: bool) -> None:
@@ -271,7 +271,7 @@ class WriteQueue:
         try:
             if self._recovery is None:
                 raise OSError("no recovery file")
-            self._recovery.append(records)
+            self._recovery.append(records, owner=self)
         except OSError:
             # A full disk: held here, tried again on closing, else handed back by unsaved().
             held = {id(r) for r in self._kept_unsynced}
