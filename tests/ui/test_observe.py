@@ -289,3 +289,12 @@ async def test_the_selection_follows_new_notes_and_the_status_shows_phase_and_cl
             if "meeting closed" in str(screen.query_one("#observe-status", Static).render()):
                 break
         assert "meeting closed" in str(screen.query_one("#observe-status", Static).render())
+
+
+def test_the_observer_app_of_samverkan_observe_finds_its_stylesheet(imported: Services) -> None:
+    """``samverkan observe REF`` runs ObserverApp, a subclass in ui/observe/: a relative
+    CSS_PATH was looked for beside the subclass, and the command stopped with an error."""
+    from samverkan.ui.observe.app import ObserverApp
+
+    app = ObserverApp(imported, imported.projects.resolve_ref("grupp-1/2"), "Cecilia")
+    assert app.css_path and all(Path(path).is_file() for path in app.css_path)

@@ -36,7 +36,8 @@ class SamverkanApp(App[None]):
     """samverkan's terminal interface."""
 
     TITLE = "samverkan"
-    CSS_PATH = "app.tcss"
+    # Absolute: subclasses in other folders (the observer's app) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {SamverkanCommands}
     BINDINGS = [
         Binding(
