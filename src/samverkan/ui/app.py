@@ -11,9 +11,10 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
+from textual._path import CSSPathType
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -37,7 +38,7 @@ class SamverkanApp(App[None]):
 
     TITLE = "samverkan"
     # Absolute: subclasses in other folders (the observer's app) find it too.
-    CSS_PATH = Path(__file__).with_name("app.tcss")
+    CSS_PATH: ClassVar[CSSPathType | None] = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {SamverkanCommands}
     BINDINGS = [
         Binding(
