@@ -218,8 +218,10 @@ async def test_live_notes_and_other_observers_tags_arrive_without_moving_the_cur
         key = screen.formatter.keys.label(
             next(c for c in meeting.view.codes if c.slug == "personfaktorer")
         )
+        from samverkan.ui.theme_colours import style
+
         assert key in line.plain and any(  # someone else's tag, marked as such
-            span.style == "magenta" for span in line.spans
+            span.style == style("others") for span in line.spans
         )
         details = str(screen.query_one("#observe-detail", Static).render())
         assert "Personfaktorer (Anders)" in details

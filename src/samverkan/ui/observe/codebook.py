@@ -26,6 +26,7 @@ from samverkan.domain.labels import polarity_heading
 from samverkan.domain.model import CodeView, Polarity
 from samverkan.domain.observing import CodeKeys, assign_code_keys
 from samverkan.i18n import _
+from samverkan.ui.theme_colours import style
 
 SEARCH_DELAY = 0.15
 _STYLE = {Polarity.SUCCESS: "green", Polarity.OBSTACLE: "red", Polarity.AMBIVALENT: "yellow"}
@@ -183,9 +184,9 @@ class CodebookPane(Vertical):
         text = Text("  ", no_wrap=True, overflow="ellipsis")
         text.append(f"{label or '  '}", style="bold")
         if code.id in self._mine:
-            text.append(" ✓ ", style="bold green")
+            text.append(" ✓ ", style=style("mine"))
         elif code.id in self._others:
-            text.append(" • ", style="magenta")
+            text.append(" • ", style=style("others"))
         else:
             text.append("   ")
         text.append(code.label)

@@ -15,6 +15,7 @@ from samverkan.domain.labels import kind_label
 from samverkan.domain.model import MeetingView, NoteKind, NoteView, TagView
 from samverkan.domain.observing import CodeKeys
 from samverkan.i18n import _
+from samverkan.ui.theme_colours import style
 
 WHOLE_GROUP = ""  # the organisation filter's value for notes made for the whole group
 
@@ -96,14 +97,14 @@ class NoteFormatter:
     def __call__(self, note: NoteView) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"{format_duration(note.offset_seconds):>7} ", style="dim")
-        line.append(f"{self.shorts.get(note.organisation_id or '', '·'):<4} ", style="cyan")
+        line.append(f"{self.shorts.get(note.organisation_id or '', '·'):<4} ", style=style("tags"))
         tags = self.tags(note)
         tags.pad_right(max(0, self.TAG_WIDTH - tags.cell_len))
         line.append_text(tags)
         line.append(" ")
         if note.kind == NoteKind.OBSERVATION:
             mark = "◆" if same_observer(note.author, self.observer) else "◇"
-            line.append(f"{mark}{initials(note.author)} ", style="magenta")
+            line.append(f"{mark}{initials(note.author)} ", style=style("others"))
         elif note.kind != NoteKind.NOTE:
             line.append(f"[{kind_label(note.kind)}] ", style="bold")
         line.append(note.text)
@@ -123,7 +124,7 @@ class NoteFormatter:
             # ✓ marks this observer's own tags, so the difference is not only a colour.
             own = code_id in mine
             label = ("✓" if own else "") + self.keys.labels.get(code_id, "··")
-            text.append(label, style="bold green" if own else "magenta")
+            text.append(label, style=style("mine") if own else style("others"))
         return text
 
 
@@ -149,9 +150,9 @@ def note_details(note: NoteView | None, meeting: MeetingView, observer: str) -> 
         if not same_observer(t.observer, observer)
     ]
     text.append(_("Your tags: "), style="bold")
-    text.append(", ".join(mine) or "–", style="green")
+    text.append(", ".join(mine) or "–", style=style("mine"))
     if others:
         text.append("  " + _("Others: "), style="bold")
-        text.append(", ".join(others), style="magenta")
+        text.append(", ".join(others), style=style("others"))
     text.append("\n" + note.text)
     return text

@@ -19,6 +19,7 @@ from samverkan.domain.labels import polarity_heading
 from samverkan.domain.model import OrganisationView, Polarity
 from samverkan.domain.tally import CodeTally, DimensionTally
 from samverkan.i18n import _, ngettext
+from samverkan.ui.theme_colours import style
 
 _POLARITY_STYLE = {
     Polarity.SUCCESS: "bold green",
@@ -103,7 +104,7 @@ def _code(text: Text, code: CodeTally, shorts: dict[str, str], max_remarks: int 
     )
     text.append(f"    {code.code.label}", style="bold")
     text.append(f"  ×{code.count}", style="bold")
-    text.append(f"  {orgs}", style="cyan")
+    text.append(f"  {orgs}", style=style("tags"))
     if code.observers:
         text.append("  (" + ", ".join(code.observers) + ")", style="dim italic")
     text.append("\n")
