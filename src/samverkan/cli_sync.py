@@ -237,7 +237,10 @@ def _cmd_export_bundle(args: argparse.Namespace) -> int:
     from samverkan import locations
     from samverkan.store.backup import is_database_file
 
-    if is_database_file(path, locations.database_path(args.db)):
+    # The database this command reads, wherever it was named (--db, SAMVERKAN_DB or
+    # the settings' database line): a bundle must never be written over it.
+    here_location = locations.database_location(args.db)
+    if isinstance(here_location, Path) and is_database_file(path, here_location):
         raise UserError(
             _("{path} is the database itself; choose another file with -o FILE").format(path=path)
         )
