@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from samverkan.store.files import PRIVATE_FILE
+from samverkan.store.files import PRIVATE_FILE, process_alive
 
 if TYPE_CHECKING:
     from samverkan.services.core import Services
@@ -114,24 +114,12 @@ class RecoveryFile:
 # ------------------------------------------------------------------ next start
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def left_behind(database: Path) -> list[Path]:
     """Recovery files of sessions that have ended (their process is gone)."""
     found = []
     for path in sorted(database.parent.glob(f"{database.name}.unsaved-*{SUFFIX}")):
         pid = path.name[len(database.name) + len(".unsaved-") : -len(SUFFIX)]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             found.append(path)
     return found
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from samverkan.domain.errors import UserError
 from samverkan.i18n import _
 from samverkan.store.engine import Database
-from samverkan.store.files import create_private_file, private_folder
+from samverkan.store.files import create_private_file, private_folder, process_alive
 
 
 class BackupRefused(UserError):
@@ -124,21 +124,9 @@ def _remove_stale_partials(target: Path) -> None:
     """Half-written copies left by a process that was killed (their pid is gone)."""
     for leftover in target.parent.glob(f".{target.name}.*.partial"):
         pid_text = leftover.name[len(target.name) + 2 : -len(".partial")]
-        if pid_text.isdigit() and not _alive(int(pid_text)):
+        if pid_text.isdigit() and not process_alive(int(pid_text)):
             with contextlib.suppress(OSError):
                 leftover.unlink()
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # someone else's process: leave its file alone
-    return True
 
 
 def _copy_server(database: Database, partial: Path) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -21,6 +23,16 @@ class SamverkanScreen(Screen[None]):
 
         assert isinstance(self.app, SamverkanApp)
         return self.app
+
+    def _post(self, callback: Callable[[], None]) -> None:
+        """From a thread worker: run ``callback`` on the UI thread, unless the worker was
+        cancelled or the app or this screen is closing (no one is left to paint)."""
+        if get_current_worker().is_cancelled:
+            return
+        try:
+            self.app.call_from_thread(callback)
+        except Exception:
+            return
 
     @on(events.Unmount)
     def _release_render_caches(self) -> None:

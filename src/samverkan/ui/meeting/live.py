@@ -9,11 +9,9 @@ place, so the cursor, the selection and the note line stay where they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from textual import work
-from textual.worker import get_current_worker
 
 from samverkan.domain.clock import ClockEvent
 from samverkan.domain.errors import problem_sentence
@@ -70,14 +68,6 @@ class MeetingLive(MeetingComposer):
         ):
             self._live_polling = True
             self._live_poll(self._live_cursor)
-
-    def _post(self, callback: Callable[[], None]) -> None:
-        if get_current_worker().is_cancelled:
-            return
-        try:
-            self.app.call_from_thread(callback)
-        except Exception:  # the app or this screen is closing
-            return
 
     @work(thread=True, group="meeting-live", exit_on_error=False)
     def _live_poll(self, cursor: ChangeCursor) -> None:

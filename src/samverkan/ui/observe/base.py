@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import work
 from textual.suggester import Suggester
 from textual.timer import Timer
-from textual.worker import get_current_worker
 
 from samverkan.domain.errors import problem_sentence
 from samverkan.domain.model import MeetingStatus, MeetingView, NoteView
@@ -119,14 +118,6 @@ class ObserveBase(SamverkanScreen):
 
     def action_reload(self) -> None:
         self.load()
-
-    def _post(self, callback: Callable[[], None]) -> None:
-        if get_current_worker().is_cancelled:
-            return
-        try:
-            self.app.call_from_thread(callback)
-        except Exception:  # the app or this screen is closing
-            return
 
     # ------------------------------------------------------------ reading
 
