@@ -339,16 +339,16 @@ async def _key_frames(db: Path, big_ref: str, empty: str, count: int) -> tuple[l
         await _open(app, large)
         if not large.all_phases:
             large.action_toggle_phases()  # the whole meeting in the stream
-        small = MeetingScreen(empty)
-        await _open(app, small)
-        app.pop_screen()
         await pilot.pause(0.2)
         block = 50
         done = 0
         while done < count:
-            for target, screen in ((ours, large), (base, small)):
-                if screen is small:
-                    app.push_screen(small)
+            for target, screen in ((ours, large), (base, None)):
+                if screen is None:
+                    # A popped screen is gone for good: each baseline block
+                    # types into a fresh one on the meeting without notes.
+                    screen = MeetingScreen(empty)
+                    await _open(app, screen)
                 await pilot.pause(0.2)
                 for index in range(block):
                     char = letters[index % len(letters)]
@@ -361,7 +361,7 @@ async def _key_frames(db: Path, big_ref: str, empty: str, count: int) -> tuple[l
                     if index % 20 == 19:
                         app.post_message(events.Key("ctrl+u", None))  # keep the line short
                         await asyncio.sleep(0.05)
-                if screen is small:
+                if screen is not large:
                     app.pop_screen()
             done += block
     services.close()
