@@ -113,3 +113,28 @@ def test_a_sync_with_nothing_new_writes_nothing(
         monkeypatch.setattr(database, "write", counted)
     report = Sync(laptops["a"].database, laptops["b"].database).run()
     assert not report.changed and writes == []
+
+
+def test_a_backup_of_the_team_database_does_not_hide_its_notes(
+    laptops: Laptops, tmp_path: Path
+) -> None:
+    """A backup numbers its changes again (a server's copy does), so what the team
+    database remembered of its syncs does not hold for it: it syncs as a stranger."""
+    mid = _started(laptops)
+    # Tags set and taken away again: numbers the team database used and the
+    # copy, numbering only what is there, does not.
+    first = laptops["b"].notes.notes(mid)[0].id
+    tags = TagService(laptops["b"].database, laptops.clock)
+    for _ in range(10):
+        tags.set(first, _codes(laptops["b"])[0], "Eva", True)
+        tags.set(first, _codes(laptops["b"])[0], "Eva", False)
+    laptops.sync("a", "b")
+    for index in range(3):
+        laptops["b"].notes.add(mid, NoteDraft(f"after the first sync {index}"))
+        note = laptops["b"].notes.notes(mid)[-1].id
+        tags.set(note, _codes(laptops["b"])[index], "Eva", True)
+    laptops["b"].backup(tmp_path / "copy.db")
+    laptops.sync("a", "copy")
+    texts = {n.text for n in laptops["a"].notes.notes(mid)}
+    assert {f"after the first sync {index}" for index in range(3)} <= texts
+    assert laptops.dump("a") == laptops.dump("copy")

@@ -53,6 +53,40 @@ def test_an_unreachable_server_is_one_sentence_without_the_password(
     assert err.count("\n") == 1 and "127.0.0.1" in err
 
 
+def test_a_malformed_url_is_one_sentence_without_the_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--db", "postgresql://ann:hemligt@db.example:notaport/team", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "hemligt" not in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "postgresql://user@host:port/database" in err
+
+
+def test_every_spelling_of_the_scheme_reaches_the_driver_as_postgresql() -> None:
+    for written in ("PostgreSQL:///team", "postgres:///team", "postgresql+psycopg:///team"):
+        location = parse_location(written)
+        assert isinstance(location, ServerURL)
+        assert location.sqlalchemy_url() == "postgresql+psycopg:///team"
+        assert location.libpq_url() == "postgresql:///team"
+
+
+def test_the_change_listener_hears_commits_whatever_the_scheme_is_called(
+    pg_database: str,
+) -> None:
+    """SQLAlchemy's spelling of the URL once left the listener unable to connect:
+    every other screen then fell back to polling without a word."""
+    engines.empty(pg_database)
+    written = "postgresql+psycopg://" + pg_database.split("://", 1)[1]
+    services = open_services(parse_location(written))
+    try:
+        deadline = time.monotonic() + 20
+        while services.database.change_hint() is None:
+            assert time.monotonic() < deadline, "the listener never connected"
+            time.sleep(0.05)
+    finally:
+        services.close()
+
+
 def test_without_the_driver_a_server_url_gets_one_sentence(tmp_path: Path) -> None:
     # A psycopg that cannot be imported, in a fresh interpreter.
     (tmp_path / "psycopg").mkdir()

@@ -31,10 +31,15 @@ class ServerURL:
 
     def sqlalchemy_url(self) -> str:
         """The same URL with the psycopg 3 driver named, as SQLAlchemy wants it."""
-        scheme, rest = self.url.split("://", 1)
-        if scheme in ("postgresql", "postgres"):
-            scheme = "postgresql+psycopg"
-        return f"{scheme}://{rest}"
+        return f"postgresql+psycopg://{self.url.split('://', 1)[1]}"
+
+    def libpq_url(self) -> str:
+        """The same URL as libpq (psycopg's own connect) reads it: ``postgresql://``.
+
+        Any accepted spelling of the scheme (``PostgreSQL://``, SQLAlchemy's
+        ``postgresql+psycopg://``) is the same database to us, not to libpq.
+        """
+        return f"postgresql://{self.url.split('://', 1)[1]}"
 
 
 DatabaseLocation = Path | ServerURL

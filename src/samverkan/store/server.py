@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
 
 from samverkan.domain.errors import UserError
@@ -50,13 +50,26 @@ def unreachable(location: ServerURL, exc: BaseException) -> StoreError:
     )
 
 
+def malformed(location: ServerURL) -> StoreError:
+    return StoreError(
+        _(
+            "the database URL {url} is not valid; write it as "
+            "postgresql://user@host:port/database"
+        ).format(url=location)
+    )
+
+
 def make_server_engine(location: ServerURL, pool_size: int = 4) -> Engine:
     try:
         import psycopg  # noqa: F401
     except ImportError as exc:
         raise driver_missing() from exc
+    try:
+        url = make_url(location.sqlalchemy_url())
+    except (ArgumentError, ValueError) as exc:
+        raise malformed(location) from exc
     engine = create_engine(
-        location.sqlalchemy_url(),
+        url,
         pool_size=pool_size,
         max_overflow=8,
         # No pre-ping: it would cost every Enter one more round trip. A connection the
@@ -141,7 +154,7 @@ class ServerDatabase(Database):
         self.engine = engine
         self._writer = engine.execution_options(**{_WRITER: True})
         self._nowait = engine.execution_options(**{_WRITER: True, _NOWAIT: True})
-        self._listener = ChangeListener(location.url)
+        self._listener = ChangeListener(location.libpq_url())
 
     @property
     def location(self) -> ServerURL:
