@@ -53,8 +53,7 @@ def unreachable(location: ServerURL, exc: BaseException) -> StoreError:
 def malformed(location: ServerURL) -> StoreError:
     return StoreError(
         _(
-            "the database URL {url} is not valid; write it as "
-            "postgresql://user@host:port/database"
+            "the database URL {url} is not valid; write it as postgresql://user@host:port/database"
         ).format(url=location)
     )
 
