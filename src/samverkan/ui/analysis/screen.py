@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets import DataTable, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from samverkan.domain.agreement import Agreement
@@ -41,6 +41,7 @@ from samverkan.ui.analysis.format import (
     trend_title,
 )
 from samverkan.ui.base import SamverkanScreen
+from samverkan.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     pass
@@ -138,7 +139,7 @@ class AnalysisScreen(SamverkanScreen):
                 yield Static("", id="trend")
                 yield Static("", id="code-agreement")
         yield Static("", id="analysis-totals")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#matrix", DataTable).focus()

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.data_table import ColumnKey
 from textual.widgets.option_list import Option
 
@@ -18,6 +18,7 @@ from samverkan.domain.labels import status_label
 from samverkan.domain.model import MeetingStatus, MeetingSummary, ProjectSummary
 from samverkan.i18n import _, pgettext
 from samverkan.ui.base import SamverkanScreen
+from samverkan.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     pass
@@ -82,7 +83,7 @@ class HomeScreen(SamverkanScreen):
                 yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="project-detail", classes="muted")
         yield Static("", id="empty", classes="empty-state")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#meetings", DataTable)

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from samverkan.domain.clock import ClockEvent, ClockState, replay
 from samverkan.domain.errors import problem_sentence
@@ -31,6 +31,7 @@ from samverkan.domain.model import (
 )
 from samverkan.i18n import _
 from samverkan.services.observation_live import Changes
+from samverkan.ui import heap
 from samverkan.ui.meeting.agenda_pane import AgendaPane
 from samverkan.ui.meeting.composer import Composer, placeholder
 from samverkan.ui.meeting.help_text import meeting_help
@@ -45,6 +46,7 @@ from samverkan.ui.meeting.note_list import (
 )
 from samverkan.ui.meeting.side_panel import SidePanel
 from samverkan.ui.meeting.writer import WriteQueue
+from samverkan.ui.widgets.key_footer import KeyFooter
 from samverkan.ui.widgets.note_stream import NoteStream
 from samverkan.ui.widgets.participation import ParticipationPanel, RemarkCounts
 from samverkan.ui.widgets.phase_bar import WARN_AT, PhaseBar
@@ -93,7 +95,7 @@ class MeetingScreen(MeetingLive):
                 yield Static("", id="note-detail")
             yield SidePanel(id="side")
         yield Composer(id="composer")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -114,6 +116,7 @@ class MeetingScreen(MeetingLive):
         self.load()
 
     def on_unmount(self) -> None:
+        heap.release()
         self.stop_live()
         # Leaving never waits for the disk: the app finishes queued writes before it exits.
         if self.writes is not None:
@@ -157,6 +160,7 @@ class MeetingScreen(MeetingLive):
         self.query_one("#notes", NoteStream).set_notes(notes)
         self._apply_filter()
         self._paint_live()
+        heap.hold()  # the whole meeting is in: out of full collections while it is open
 
     def _loaded(self, meeting: MeetingView, changes: Changes, events: list[ClockEvent]) -> None:
         notes = list(changes.notes)
@@ -179,6 +183,8 @@ class MeetingScreen(MeetingLive):
         stream.set_notes(notes)
         self._apply_filter()
         self._refresh_all()
+        if changes.complete:
+            heap.hold()
 
     # Keys that steer a running meeting are hidden while it is closed.
     _RUNNING_ONLY = frozenset(

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from samverkan.domain.errors import problem_sentence
@@ -25,6 +25,7 @@ from samverkan.ui.dialogs.text_input import TextInputDialog
 from samverkan.ui.meeting.agenda_pane import agenda_renderable
 from samverkan.ui.meeting.keys import key_name
 from samverkan.ui.theme_colours import style
+from samverkan.ui.widgets.key_footer import KeyFooter
 from samverkan.ui.widgets.phase_bar import phase_title
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ class MeetingSetupScreen(SamverkanScreen):
                     yield Static("", id="agenda")
                 yield Static(_("Open action items from earlier meetings"), classes="pane-title")
                 yield OptionList(id="actions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, MarkdownViewer
+from textual.widgets import Header, MarkdownViewer
 
 from samverkan.domain.errors import problem_sentence
 from samverkan.domain.minutes_data import MinutesData
 from samverkan.i18n import LANGUAGES, _, use_language
 from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.minutes.dialogs import ConfirmOverwriteDialog, SaveMinutesDialog
+from samverkan.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     pass
@@ -70,7 +71,7 @@ class MinutesScreen(SamverkanScreen):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield MarkdownViewer(id="minutes", show_table_of_contents=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("Minutes")

@@ -27,6 +27,7 @@ from samverkan.domain.observing import complete_observation
 from samverkan.i18n import _
 from samverkan.services.observation_live import ChangeCursor, Changes
 from samverkan.services.observations import ObservationService
+from samverkan.ui import heap
 from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.observe.format import NoteFilter, NoteFormatter, has_own_tag
 from samverkan.ui.widgets.note_stream import NoteStream
@@ -114,6 +115,7 @@ class ObserveBase(SamverkanScreen):
         self.set_interval(self.samverkan.poll_seconds, self._tick)
 
     def on_unmount(self) -> None:
+        heap.release()
         self.observations.close()
 
     def action_reload(self) -> None:
@@ -135,6 +137,7 @@ class ObserveBase(SamverkanScreen):
         self.meeting = meeting
         self._cursor = changes.cursor
         self.loaded(changes)
+        heap.hold()
 
     def _tick(self) -> None:
         # Asking whether anything was committed is a pragma: no worker for an idle file.

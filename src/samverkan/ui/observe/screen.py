@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Static
+from textual.widgets import ContentSwitcher, Header, Input, Static
 
 from samverkan.domain.errors import UserError
 from samverkan.domain.model import MeetingStatus, NoteKind, NoteView, PhaseKind, TagView
@@ -32,6 +32,7 @@ from samverkan.ui.observe.format import (
     same_observer,
     with_tag,
 )
+from samverkan.ui.widgets.key_footer import KeyFooter
 from samverkan.ui.widgets.note_stream import NoteStream
 from samverkan.ui.widgets.tally_view import TallyView
 
@@ -60,7 +61,7 @@ class ObserveScreen(ObserveActions):
                     id="observe-input",
                 )
             yield CodebookPane(id="observe-codebook")
-        yield Footer()
+        yield KeyFooter()
 
     def _format(self, note: NoteView) -> Text:
         return self.formatter(note) if self.formatter else Text(note.text)

@@ -1,0 +1,72 @@
+"""What opening a meeting costs the interpreter: one footer rebuild per burst of
+binding changes, the loaded meeting out of full collections while it is open."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+import pytest
+from tests.ui.test_meeting import settle
+from tests.ui.test_meeting_live import until
+from textual.widgets._footer import FooterKey
+
+from samverkan.domain.clock import ManualClock
+from samverkan.services import NoteDraft, Services
+from samverkan.ui import app as app_module
+from samverkan.ui.app import make_app
+from samverkan.ui.meeting.screen import MeetingScreen
+from samverkan.ui.widgets.key_footer import KeyFooter
+
+
+async def test_a_burst_of_binding_changes_rebuilds_the_footer_once_and_as_it_ends(
+    imported: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mid = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(mid)
+    rebuilt: list[int] = []
+    original = KeyFooter.recompose
+
+    async def counted(self: KeyFooter) -> None:
+        rebuilt.append(1)
+        await original(self)
+
+    monkeypatch.setattr(KeyFooter, "recompose", counted)
+    app = make_app(imported, clock, poll_seconds=3600)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = MeetingScreen(mid)
+        app.push_screen(screen)
+        await until(pilot, lambda: screen.meeting is not None, "the meeting loaded")
+        await settle(pilot)
+        footer = screen.query_one(KeyFooter)
+        before = len(rebuilt)
+        for _ in range(6):
+            screen.refresh_bindings()
+        imported.meetings.close(mid)  # the last change: the footer must show it
+        await until(pilot, lambda: len(rebuilt) > before, "the footer rebuilt")
+        screen.meeting = imported.projects.meeting(mid)
+        screen.refresh_bindings()
+        await until(pilot, lambda: len(rebuilt) > before + 1, "the footer rebuilt again")
+        await settle(pilot)
+        assert len(rebuilt) == before + 2
+        actions = {key.action for key in footer.query(FooterKey)}
+        assert "reopen_meeting" in actions and "close_meeting" not in actions
+
+
+async def test_an_open_meeting_is_out_of_full_collections_until_it_closes(
+    imported: Services, clock: ManualClock
+) -> None:
+    mid = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(mid)
+    imported.notes.add(mid, NoteDraft("En anteckning"))
+    app = make_app(imported, clock, poll_seconds=3600)
+    # The app's threads hand the interpreter over within a millisecond.
+    assert sys.getswitchinterval() == pytest.approx(app_module.SWITCH_INTERVAL)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = MeetingScreen(mid)
+        app.push_screen(screen)
+        await until(pilot, lambda: screen._live_cursor is not None, "the whole meeting loaded")
+        assert gc.get_freeze_count() > 0
+        app.pop_screen()
+        await until(pilot, lambda: gc.get_freeze_count() == 0, "the heap released")
+    gc.unfreeze()
