@@ -776,8 +776,9 @@ HELLO = textwrap.dedent(
 )
 
 
-def _in_terminal(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
-    """Seconds from spawning ``argv`` in a pseudo-terminal to ``marker`` on its screen."""
+def _in_terminal(argv: list[str], markers: tuple[bytes, ...], env: dict[str, str]) -> float:
+    """Seconds from spawning ``argv`` in a pseudo-terminal to every one of ``markers``
+    on its screen."""
     import fcntl
     import struct
     import termios
@@ -800,9 +801,9 @@ def _in_terminal(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
                 if not chunk:
                     break
                 seen = (seen + chunk)[-200_000:]
-                if marker in seen:
+                if all(marker in seen for marker in markers):
                     return time.perf_counter() - began
-        raise RuntimeError(f"{argv} never showed {marker!r}")
+        raise RuntimeError(f"{argv} never showed {markers!r}")
     finally:
         os.kill(pid, 9)
         os.waitpid(pid, 0)
@@ -812,16 +813,18 @@ def _in_terminal(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
 def bench_startup(run: Run) -> list[Figure]:
     env = {**os.environ, "TERM": "xterm-256color"}
     env.pop("TEXTUAL", None)
-    first_project = run.info["first_project_word"].encode()
+    # The home screen with its data: a project's name in the list and a meeting of the
+    # project it highlights (the busiest) in the table, not an empty shell.
+    data = (run.info["first_project_word"].encode(), run.info["first_meeting_word"].encode())
     ours_argv = [sys.executable, "-m", "samverkan", "--db", str(run.db)]
     hello_argv = [sys.executable, "-c", HELLO]
     ours: list[float] = []
     base: list[float] = []
-    _in_terminal(ours_argv, first_project, env)  # the file cache, warm
-    _in_terminal(hello_argv, b"Hello", env)
+    _in_terminal(ours_argv, data, env)  # the file cache, warm
+    _in_terminal(hello_argv, (b"Hello",), env)
     for _ in range(run.n(15, 5)):
-        ours.append(_in_terminal(ours_argv, first_project, env))
-        base.append(_in_terminal(hello_argv, b"Hello", env))
+        ours.append(_in_terminal(ours_argv, data, env))
+        base.append(_in_terminal(hello_argv, (b"Hello",), env))
     return [
         Figure(
             "startup",
@@ -880,6 +883,17 @@ def _facts(db: Path, info: dict[str, Any]) -> dict[str, Any]:
         info["first_project_word"] = next(
             (w for n in names for w in n.split() if len(w) > 5 and w.isascii()), "samverkan"
         )
+        # The home screen highlights the project with the most notes (the first of equals
+        # by short name) and lists its meetings by number: the first one's longest word.
+        busiest = connection.execute(
+            "SELECT p.id FROM project p LEFT JOIN meeting m ON m.project_id = p.id "
+            "LEFT JOIN note n ON n.meeting_id = m.id AND NOT n.deleted "
+            "GROUP BY p.id ORDER BY count(n.id) DESC, p.short LIMIT 1"
+        ).fetchone()
+        title = connection.execute(
+            "SELECT title FROM meeting WHERE project_id = ? ORDER BY number LIMIT 1", busiest
+        ).fetchone()
+        info["first_meeting_word"] = max((title or ("",))[0].split() or ["#"], key=len)
     finally:
         connection.close()
     info.setdefault("meeting_5000", max(info["meeting_sizes"], key=info["meeting_sizes"].get))
