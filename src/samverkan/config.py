@@ -13,7 +13,6 @@ the problem is reported once; it is rewritten atomically when a setting changes.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,10 +38,16 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
     """The settings and, if the file could not be read, why."""
     path = path or locations.config_file()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings(), None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
+        return Settings(), f"{path}: {exc}"
+    import tomllib  # here: most starts have no file, and the app's start need not pay for it
+
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         return Settings(), f"{path}: {exc}"
     settings = Settings()
     for name in ("language", "theme", "observer", "sync_with", "database"):

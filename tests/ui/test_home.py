@@ -70,3 +70,41 @@ async def test_help_lists_the_keys(app: object) -> None:
         assert {"Open", "Observe", "Minutes", "Analysis", "Quit"} <= actions
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_start_shows_the_listing_read_ahead_then_opens_the_services(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """The CLI's start: the listing is read in a thread while the app starts, the home
+    screen is the first screen and shows it, the services open after the first frame."""
+    import asyncio
+
+    from samverkan.services.listing import list_projects_ahead
+    from samverkan.ui.app import SamverkanApp
+
+    path = tmp_path / "demo.db"
+    build_demo(path)
+    app = SamverkanApp(
+        lambda: open_services(path, clock=clock),
+        clock,
+        path=path,
+        listing=list_projects_ahead(path),
+    )
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, HomeScreen) and app.screen_stack == [screen]
+            assert app.first_listing is None  # taken by the home screen
+            assert screen.query_one("#projects", OptionList).option_count == 2
+            assert screen.query_one("#meetings", DataTable).row_count == 5
+            # Its own stylesheet applies, though Textual loads none for a default screen.
+            width = screen.query_one("#projects-pane").styles.width
+            assert width is not None and width.value == 26
+            for _ in range(200):  # the services open ~0.25 s after the first frame
+                if app.services_ready():
+                    break
+                await asyncio.sleep(0.05)
+            assert app.services_ready()
+    finally:
+        app.close_services()

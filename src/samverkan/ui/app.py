@@ -29,6 +29,7 @@ from samverkan.ui.home.screen import HomeScreen
 if TYPE_CHECKING:
     from textual.driver import Driver
 
+    from samverkan.domain.model import ProjectSummary
     from samverkan.services import Services
     from samverkan.services.recovery import RecoveryFile
     from samverkan.ui.meeting.writer import WriteQueue
@@ -42,7 +43,12 @@ class SamverkanApp(App[None]):
 
     TITLE = "samverkan"
     # Absolute: subclasses in other folders (the observer's app) find it too.
-    CSS_PATH: ClassVar[CSSPathType | None] = Path(__file__).with_name("app.tcss")
+    # The home screen's own is read with it: the home screen is the default screen, and
+    # Textual loads a screen's CSS_PATH only when the screen is pushed.
+    CSS_PATH: ClassVar[CSSPathType | None] = [
+        Path(__file__).with_name("app.tcss"),
+        Path(__file__).parent / "home" / "screen.tcss",
+    ]
     COMMANDS = App.COMMANDS | {SamverkanCommands}
     BINDINGS = [
         Binding(
@@ -72,9 +78,12 @@ class SamverkanApp(App[None]):
         *,
         path: Path | None = None,  # or a ServerURL
         poll_seconds: float = 0.1,
+        listing: Callable[[], list[ProjectSummary]] | None = None,
     ) -> None:
         """``services`` may be a function that opens them: then the first screen is
-        painted before SQLAlchemy is imported, and ``path`` says which file to list."""
+        painted before SQLAlchemy is imported, and ``path`` says which file to list.
+        ``listing``, if given, gives the home screen's first listing of that file (read
+        ahead in a thread: services.listing.list_projects_ahead)."""
         from samverkan.ui.textual_words import translate_textual
 
         translate_textual()  # before any widget copies Textual's key descriptions
@@ -94,6 +103,7 @@ class SamverkanApp(App[None]):
             self._opener = None
             self._services = services
             self.db_path = services.location
+        self.first_listing = listing
         self._open_lock = threading.Lock()
         # Every meeting screen's write queue, finished (or kept) before the app exits.
         self._adopted: list[WriteQueue] = []
@@ -113,9 +123,20 @@ class SamverkanApp(App[None]):
         terminal_keys.install()
         return super().get_driver_class()
 
+    def get_default_screen(self) -> Screen[Any]:
+        # The home screen is the app's first screen, not pushed over a blank one: the
+        # first frame is the home screen's, composed once, with its stylesheet already
+        # parsed with the app's (CSS_PATH) instead of re-parsing everything at a push.
+        return HomeScreen()
+
+    def _end_batch(self) -> None:
+        super()._end_batch()
+        if not self._batch_count and self.screen_stack:
+            # What SamverkanScreen did not render during the batch, now.
+            self.screen.check_idle()
+
     def on_mount(self) -> None:
         self._apply_settings()
-        self.push_screen(HomeScreen())
         self._offer_recovery()
         if self.start_meeting is not None:
             from samverkan.ui.meeting.screen import MeetingScreen
@@ -139,7 +160,9 @@ class SamverkanApp(App[None]):
 
             self.set_keymap(with_linked_keys(settings.keys))
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self._use_theme_colours()
+        from samverkan.ui.theme_colours import use_theme
+
+        use_theme(self.theme_variables)  # nothing drawn in them yet: no repaint
         self.theme_changed_signal.subscribe(self, lambda _theme: self._use_theme_colours())
 
     def _use_theme_colours(self) -> None:

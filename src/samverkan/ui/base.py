@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 
 class SamverkanScreen(Screen[None]):
+    # Callbacks waiting for this screen's next frame (see call_after_frame).
+    _after_frame: list[Callable[[], object]] | None = None
+
     @property
     def samverkan(self) -> SamverkanApp:
         """The app, typed: its services, clock and error display."""
@@ -23,6 +26,30 @@ class SamverkanScreen(Screen[None]):
 
         assert isinstance(self.app, SamverkanApp)
         return self.app
+
+    def call_after_frame(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once this screen's next frame has been drawn for the terminal.
+
+        Unlike ``call_after_refresh`` (which runs when the screen is idle, frame or not),
+        this waits for a frame: work that would compete with painting the first one
+        (the ORM's import) starts after it."""
+        if self._after_frame is None:
+            self._after_frame = []
+        self._after_frame.append(callback)
+
+    def _compositor_refresh(self) -> None:
+        # Textual 8.2 renders a screen whose layout changed during a batch update (all of
+        # the app's start-up is one) and then drops the frame unseen in App._display: at
+        # start the whole home screen was rendered twice (~45 ms). Render once the batch
+        # is over instead; SamverkanApp._end_batch asks for that repaint.
+        if self.app._batch_count:
+            self._repaint_required = True
+            return
+        super()._compositor_refresh()
+        if self._after_frame and self is self.app.screen:
+            callbacks, self._after_frame = self._after_frame, None
+            for callback in callbacks:
+                self.call_later(callback)
 
     def _post(self, callback: Callable[[], None]) -> None:
         """From a thread worker: run ``callback`` on the UI thread, unless the worker was

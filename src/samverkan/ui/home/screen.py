@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 
 class HomeScreen(SamverkanScreen):
-    CSS_PATH = "screen.tcss"
+    # Its stylesheet, screen.tcss beside this file, is in SamverkanApp.CSS_PATH: the
+    # home screen is the app's default screen, whose CSS_PATH Textual does not read.
     BINDINGS = [
         Binding(
             "enter",
@@ -100,17 +102,22 @@ class HomeScreen(SamverkanScreen):
         if self.samverkan.services_ready() or not isinstance(where, Path):
             self.load_projects()
             return
-        # First start: list with the light reader (a few ms, no ORM) so the very first frame
-        # shows the projects; the services open once it is on screen.
-        from samverkan.services.listing import list_projects
+        # First start: list with the light reader (a few ms, no ORM; read ahead while the
+        # app started, if it was) so the very first frame shows the projects; the
+        # services open once it is on screen.
+        listing, self.samverkan.first_listing = self.samverkan.first_listing, None
+        if listing is None:
+            from samverkan.services.listing import list_projects
 
+            listing = partial(list_projects, where)
         try:
-            self.show_projects(list_projects(where))
+            self.show_projects(listing())
         except Exception as exc:  # one sentence, never a traceback
             self.samverkan.show_error(problem_sentence(exc))
-        # Counted from the first refresh, not from mount: the import holds the GIL, and on
-        # a busy machine a timer started at mount fired before the first frame was out.
-        self.call_after_refresh(self.set_timer, 0.25, self.open_services)
+        # Counted from the first frame, not from mount or the first refresh: the import
+        # holds the GIL, and on a busy machine a timer started earlier fired before the
+        # first frame was out.
+        self.call_after_frame(lambda: self.set_timer(0.25, self.open_services))
 
     def action_refresh(self) -> None:
         self.load_projects()
