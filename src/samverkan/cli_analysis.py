@@ -167,14 +167,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _report_text(args: argparse.Namespace) -> str:
     from samverkan.domain.analysis import analyse
-    from samverkan.domain.report import quoted, render_report
-    from samverkan.services.analysis import project_id, read_series, read_texts
+    from samverkan.domain.report import render_report
+    from samverkan.services.analysis import project_id, read_series
 
-    # Read without the texts the report does not print, then fetch the few it quotes.
+    # The tagged notes only counted: the report prints figures and a few quotes.
     with _reader(args) as reader:
-        analysis = analyse(read_series(reader, project_id(reader, args.project), texts=False))
-        quotes = read_texts(reader, quoted(analysis))
-    return render_report(analysis, lang=args.report_lang, quotes=quotes)
+        analysis = analyse(read_series(reader, project_id(reader, args.project), tagged=False))
+    return render_report(analysis, lang=args.report_lang)
 
 
 def _cmd_export_tags(args: argparse.Namespace) -> int:

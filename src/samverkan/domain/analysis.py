@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 
 from samverkan.domain.agreement import Agreement, CodedUnit, agreement
 from samverkan.domain.clock import ClockState, replay
-from samverkan.domain.model import CodeView, NoteKind, Polarity
+from samverkan.domain.model import CodeView, Polarity
 from samverkan.domain.series import (
     MeetingInfo,
     PhaseInfo,
@@ -72,18 +72,29 @@ class PolarityTotal:
 @dataclass(frozen=True)
 class Analysis:
     series: Series
-    by_code: Mapping[str, tuple[Remark, ...]]  # remarks per code, by meeting then time
-    # per code, beside by_code: how many observers gave each remark the code
-    observers_per_remark: Mapping[str, tuple[int, ...]]
     by_meeting: Matrix
     by_organisation: Matrix
     totals: tuple[PolarityTotal, ...]
+    # per code, the remarks the report quotes (see SeriesTally), in series order
+    quotes: Mapping[str, tuple[Remark, ...]] = field(default_factory=dict)
 
     @cached_property
     def agreement(self) -> Agreement:
         """Observer agreement, computed on first use (the screen does it after the matrix)."""
         with paused_gc():
             return series_agreement(self.series)
+
+    @cached_property
+    def by_code(self) -> Mapping[str, tuple[Remark, ...]]:
+        """Remarks per code, by meeting then time (needs a series with every tagged remark)."""
+        if not self.series.every_tagged:
+            raise ValueError("the series was read without its tagged remarks")
+        found: dict[str, list[Remark]] = {code.id: [] for code in self.series.codes}
+        for remark in self.series.remarks:
+            for code_id in remark.code_ids:
+                if code_id in found:
+                    found[code_id].append(remark)
+        return {code_id: tuple(remarks) for code_id, remarks in found.items()}
 
     def matrix(self, view: View) -> Matrix:
         return self.by_meeting if view is View.MEETINGS else self.by_organisation
@@ -110,35 +121,13 @@ def analyse(series: Series) -> Analysis:
 
 
 def _analyse(series: Series) -> Analysis:
-    by_code: dict[str, list[Remark]] = {code.id: [] for code in series.codes}
-    agreeing: dict[str, list[int]] = {code.id: [] for code in series.codes}
-    meetings: dict[str, Counter[str]] = {code.id: Counter() for code in series.codes}
-    organisations: dict[str, Counter[str | None]] = {code.id: Counter() for code in series.codes}
-    for remark in series.remarks:
-        # Tags come sorted by code: count each code's run of observers.
-        previous, observers = "", 0
-        for code_id, _observer in (*remark.tags, ("", "")):
-            if code_id == previous:
-                observers += 1
-                continue
-            if previous in by_code:
-                by_code[previous].append(remark)
-                agreeing[previous].append(observers)
-                meetings[previous][remark.meeting_id] += 1
-                organisations[previous][remark.organisation_id] += 1
-            previous, observers = code_id, 1
-    per_meeting: dict[tuple[str, str | None], int] = {
-        (c, m): n for c, counts in meetings.items() for m, n in counts.items()
-    }
-    per_org = {(c, o): n for c, counts in organisations.items() for o, n in counts.items()}
-    row_totals = {code_id: len(remarks) for code_id, remarks in by_code.items()}
+    tally = series.counted
+    per_meeting, per_org, row_totals = tally.code_counts(code.id for code in series.codes)
     org_columns: list[str | None] = [o.id for o in series.organisations]
     if any(org is None for _code, org in per_org):
         org_columns.append(None)
     return Analysis(
         series=series,
-        by_code={code_id: tuple(remarks) for code_id, remarks in by_code.items()},
-        observers_per_remark={code_id: tuple(n) for code_id, n in agreeing.items()},
         by_meeting=Matrix(
             View.MEETINGS,
             series.codes,
@@ -150,6 +139,7 @@ def _analyse(series: Series) -> Analysis:
             View.ORGANISATIONS, series.codes, tuple(org_columns), per_org, row_totals
         ),
         totals=polarity_totals(series.codes, row_totals),
+        quotes=tally.quotes,
     )
 
 
@@ -261,27 +251,18 @@ def series_agreement(series: Series, meetings: Collection[str] | None = None) ->
         for m, coders in series.coders.items()
         if len(coders) >= 2 and (meetings is None or m in meetings)
     }
-    # Remarks alike (same meeting, same tags) are one kind of unit, counted.
-    observation = NoteKind.OBSERVATION
-    alike = Counter(
-        (r.meeting_id, r.tags)
-        for r in series.remarks
-        if r.tags and r.meeting_id in pairable and r.kind is not observation
-    )
-    units: Counter[CodedUnit] = Counter()
-    tagged: Counter[str] = Counter()
-    for (meeting_id, tags), n in alike.items():
-        tagged[meeting_id] += n
-        units[CodedUnit(pairable[meeting_id], tags)] += n
+    # Remarks alike (same coders, same tags) are one kind of unit, counted.
+    alike, tagged = series.counted.units(pairable)
+    units = {CodedUnit(coders, tags): n for (coders, tags), n in alike.items()}
     notes: Counter[str] = Counter()
     for (meeting_id, _org), count in series.note_counts.items():
         notes[meeting_id] += count
     for meeting_id, count in series.observations.items():
         notes[meeting_id] -= count
     untagged = [
-        (coders, notes[meeting_id] - tagged[meeting_id])
+        (coders, notes[meeting_id] - tagged.get(meeting_id, 0))
         for meeting_id, coders in pairable.items()
-        if notes[meeting_id] > tagged[meeting_id]
+        if notes[meeting_id] > tagged.get(meeting_id, 0)
     ]
     return agreement(units, [code.id for code in series.codes], untagged=untagged)
 

@@ -9,7 +9,7 @@ code labels) goes through :mod:`samverkan.domain.markdown_safe` and stays litera
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 
 from samverkan.domain import markdown_safe as md
 from samverkan.domain.analysis import Analysis, MeetingInfo, Remark, participation, paused_gc
@@ -20,24 +20,21 @@ from samverkan.domain.report_agreement import agreement_section, table
 from samverkan.domain.tally import POLARITY_ORDER
 from samverkan.i18n import _, ngettext, use_language
 
-QUOTES_PER_CODE = 2
 TIED_LABELS = 3  # codes named when several share an organisation's top count
 DASH = "–"
 cell = md.table_cell
 
 
-def render_report(
-    analysis: Analysis, *, lang: str | None = None, quotes: Mapping[str, str] | None = None
-) -> str:
+def render_report(analysis: Analysis, *, lang: str | None = None) -> str:
     """The report as Markdown ending in one newline, in ``lang`` or the project's language.
 
-    ``quotes`` gives the text of the remarks quoted under each code (note id ->
-    text, see :func:`quoted`) when the series was read without texts.
+    It needs of the series' remarks only the decisions, the action items and the
+    quotes the tally chose (``read_series(..., tagged=False)`` reads no more).
     """
     with paused_gc(), use_language(lang or analysis.series.lang):
         blocks = [
             *_header(analysis),
-            *_codes(analysis, quotes or {}),
+            *_codes(analysis),
             *_organisations(analysis),
             *_participation(analysis),
             *_decisions(analysis),
@@ -122,17 +119,11 @@ def _header(analysis: Analysis) -> list[str]:
     return ["# " + md.heading(title), "\\\n".join(md.inline(line) for line in lines)]
 
 
-def quoted(analysis: Analysis) -> list[str]:
-    """The ids of the remarks the report quotes under its codes."""
-    return [
-        remark.id for code in analysis.series.codes for remark in representative(analysis, code.id)
-    ]
-
-
-def _codes(analysis: Analysis, quotes: Mapping[str, str]) -> list[str]:
+def _codes(analysis: Analysis) -> list[str]:
     blocks = ["## " + _("Recurring success factors and obstacles")]
     blocks.append(_totals_table(analysis))
     held = len(_held(analysis))
+    totals = analysis.by_meeting.row_totals
     dimensions: dict[str, list[CodeView]] = {}
     for code in analysis.series.codes:
         dimensions.setdefault(code.dimension, []).append(code)
@@ -140,13 +131,13 @@ def _codes(analysis: Analysis, quotes: Mapping[str, str]) -> list[str]:
         blocks.append("### " + md.heading(dimension))
         seen_any = False
         for polarity in POLARITY_ORDER:
-            used = [c for c in codes if c.polarity is polarity and analysis.by_code.get(c.id)]
+            used = [c for c in codes if c.polarity is polarity and totals.get(c.id)]
             if not used:
                 continue
             seen_any = True
-            used.sort(key=lambda c: (-len(analysis.by_code[c.id]), c.position))
+            used.sort(key=lambda c: (-totals[c.id], c.position))
             blocks.append("#### " + md.heading(polarity_heading(polarity)))
-            blocks.append("\n".join(_code_item(analysis, code, held, quotes) for code in used))
+            blocks.append("\n".join(_code_item(analysis, code, held) for code in used))
         if not seen_any:
             blocks.append(_("No remark was tagged with a code of this dimension."))
     return blocks
@@ -164,12 +155,11 @@ def _totals_table(analysis: Analysis) -> str:
     return table(head, rows)
 
 
-def _code_item(analysis: Analysis, code: CodeView, held: int, quotes: Mapping[str, str]) -> str:
-    remarks = analysis.by_code[code.id]
+def _code_item(analysis: Analysis, code: CodeView, held: int) -> str:
     matrix = analysis.by_meeting
     numbers = [m.number for m in analysis.series.meetings if matrix.count(code.id, m.id)]
     summary = _("{remarks} in {meetings} of {held} meetings ({numbers})").format(
-        remarks=remarks_count(len(remarks)),
+        remarks=remarks_count(matrix.row_totals[code.id]),
         meetings=len(numbers),
         held=held,
         numbers=number_ranges(numbers),
@@ -179,33 +169,17 @@ def _code_item(analysis: Analysis, code: CodeView, held: int, quotes: Mapping[st
         meta = f"{meeting_ref(analysis.series.meeting(remark.meeting_id))}, " + _org_short(
             analysis, remark.organisation_id
         )
-        text = quotes.get(remark.id, remark.text)
-        lines.append(f"  - {md.inline(meta)}: {md.inline(text, indent=4)}")
+        lines.append(f"  - {md.inline(meta)}: {md.inline(remark.text, indent=4)}")
     return "\n".join(lines)
 
 
 def representative(analysis: Analysis, code_id: str) -> tuple[Remark, ...]:
     """The remarks to quote for a code: most observers agreeing first, from different meetings.
 
-    Ties go to the earlier meeting and remark, so the choice is the same every time.
+    Ties go to the earlier meeting and remark, so the choice is the same every time
+    (chosen as the read passes, see :class:`~samverkan.domain.series_tally.QuoteChoice`).
     """
-    remarks = analysis.by_code.get(code_id, ())
-    observers = analysis.observers_per_remark.get(code_id, ())
-    ranked = sorted(range(len(remarks)), key=lambda i: (-observers[i], i))
-    chosen: list[int] = []
-    meetings: set[str] = set()
-    for index in ranked:
-        if len(chosen) == QUOTES_PER_CODE:
-            break
-        if remarks[index].meeting_id not in meetings:
-            chosen.append(index)
-            meetings.add(remarks[index].meeting_id)
-    for index in ranked:
-        if len(chosen) == QUOTES_PER_CODE:
-            break
-        if index not in chosen:
-            chosen.append(index)
-    return tuple(remarks[i] for i in sorted(chosen))
+    return analysis.quotes.get(code_id, ())
 
 
 def _organisations(analysis: Analysis) -> list[str]:

@@ -22,6 +22,7 @@ from samverkan.domain.model import (
     PhaseKind,
 )
 from samverkan.domain.observers import distinct
+from samverkan.domain.series_tally import SeriesTally, tally_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,8 @@ class Series:
     codes: tuple[CodeView, ...]  # codebook order; retired codes still tagged come last
     meetings: tuple[MeetingInfo, ...]  # by number
     phases: Mapping[str, PhaseInfo]
-    remarks: tuple[Remark, ...]  # by meeting number, then time
+    # by meeting number, then time (then id); every tagged one unless read for the report
+    remarks: tuple[Remark, ...]
     # (meeting id, organisation id or None) -> notes (not deleted), tagged or not
     note_counts: Mapping[tuple[str, str | None], int]
     # meeting id -> observers who tagged a note of the facilitator's record there
@@ -105,6 +107,11 @@ class Series:
     # meeting id -> observers' own notes (not deleted): in note_counts, not in the record
     observations: Mapping[str, int] = field(default_factory=dict)
     people: Mapping[str, str] = field(default_factory=dict)  # person id -> name
+    # the tagged notes counted as the read passed them (see tally_of otherwise)
+    tally: SeriesTally | None = None
+    # False: ``remarks`` holds decisions and action items only (the report's read);
+    # the tagged notes are only in the tally
+    every_tagged: bool = True
 
     def organisation(self, organisation_id: str | None) -> OrganisationView | None:
         return self._organisations.get(organisation_id or "")
@@ -119,6 +126,11 @@ class Series:
         """The meeting's number in the series; 0 for an id not in it."""
         found = self._meetings.get(meeting_id)
         return found.number if found else 0
+
+    @cached_property
+    def counted(self) -> SeriesTally:
+        """The tally of the tagged remarks: the read's, or counted from ``remarks``."""
+        return self.tally or tally_of(self.remarks)
 
     @property
     def observers(self) -> tuple[str, ...]:

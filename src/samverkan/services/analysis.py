@@ -74,15 +74,16 @@ def project_id(reader: Reader, short: str) -> str:
 
 
 def read_series(
-    reader: Reader, project_id: str, *, every_note: bool = False, texts: bool = True
+    reader: Reader, project_id: str, *, every_note: bool = False, tagged: bool = True
 ) -> Series:
     """Everything the analysis, the report and the exports need, in one read transaction.
 
     ``every_note`` keeps the untagged notes in ``remarks`` too (the tag export
     lists them); the analysis needs only the tagged ones, decisions and actions.
-    Without ``texts`` only decisions and action items carry their text (the report
-    quotes a few others, fetched with :func:`read_texts`): over 500 meetings the
-    texts are most of what a series holds.
+    Without ``tagged`` the remarks are the decisions and action items alone: the
+    tagged notes are only counted (``Series.tally``, with the remarks the report
+    quotes), which is all the report needs; over 500 meetings that is 440,000
+    remarks not built.
     """
     with paused_gc():
         project = reader.one("SELECT short, name, lang FROM project WHERE id = ?", (project_id,))
@@ -92,9 +93,7 @@ def read_series(
         all_codes = _codes(reader, project_id)
         tags = read_tags(reader, project_id, [c.id for c, _retired in all_codes])
         codes = tuple(c for c, retired in all_codes if not retired or c.id in tags.codes)
-        notes = read_notes(
-            reader, project_id, meetings, tags, codes, every_note=every_note, texts=texts
-        )
+        notes = read_notes(reader, project_id, tags, codes, every_note=every_note, tagged=tagged)
         short, name, lang = project
         return Series(
             project_id=project_id,
@@ -112,17 +111,9 @@ def read_series(
             retired=frozenset(c.id for c, retired in all_codes if retired),
             observations=notes.observations,
             people=_people(reader, project_id),
+            tally=notes.tally,
+            every_tagged=tagged or every_note,
         )
-
-
-def read_texts(reader: Reader, note_ids: list[str]) -> dict[str, str]:
-    """Note id -> text, for the few notes a report quotes."""
-    found: dict[str, str] = {}
-    for start in range(0, len(note_ids), 500):
-        chunk = note_ids[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        found.update(reader.rows(f"SELECT id, text FROM note WHERE id IN ({marks})", chunk))
-    return found
 
 
 def read_record(reader: Reader, project_id: str) -> tuple[tuple[str, str], ...]:
