@@ -10,6 +10,7 @@ from samverkan.domain.clock import ManualClock
 from samverkan.services import open_services
 from samverkan.services.demo import build_demo
 from samverkan.ui.app import make_app
+from samverkan.ui.home.meeting_table import MeetingTable
 from samverkan.ui.home.screen import HomeScreen
 
 
@@ -28,7 +29,7 @@ async def test_home_on_the_demo_database(tmp_path: Path, clock: ManualClock) -> 
             assert projects.option_count == 2
             # The recorded project is shown first.
             assert screen.projects[projects.highlighted or 0].short == "grupp-1"
-            table = screen.query_one("#meetings", DataTable)
+            table = screen.query_one("#meetings", MeetingTable)
             assert table.row_count == 5
             first = table.get_row_at(0)
             assert first[0] == "1" and first[3] == "closed" and int(first[4]) >= 30
@@ -97,7 +98,7 @@ async def test_the_start_shows_the_listing_read_ahead_then_opens_the_services(
             assert isinstance(screen, HomeScreen) and app.screen_stack == [screen]
             assert app.first_listing is None  # taken by the home screen
             assert screen.query_one("#projects", OptionList).option_count == 2
-            assert screen.query_one("#meetings", DataTable).row_count == 5
+            assert screen.query_one("#meetings", MeetingTable).row_count == 5
             # Its own stylesheet applies, though Textual loads none for a default screen.
             width = screen.query_one("#projects-pane").styles.width
             assert width is not None and width.value == 26
@@ -108,3 +109,61 @@ async def test_the_start_shows_the_listing_read_ahead_then_opens_the_services(
             assert app.services_ready()
     finally:
         app.close_services()
+
+
+async def test_the_meetings_table_moves_and_opens_by_keys_and_mouse(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "demo.db"
+    build_demo(path)
+    services = open_services(path, clock=clock)
+    try:
+        app = make_app(services, clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            table = home.query_one("#meetings", MeetingTable)
+            await pilot.press("tab")
+            assert table.has_focus and table.cursor_row == 0
+            await pilot.press("down", "down")
+            assert table.cursor_row == 2
+            await pilot.press("end")
+            assert table.cursor_row == table.row_count - 1
+            await pilot.press("down")  # stays on the last row
+            assert table.cursor_row == table.row_count - 1
+            await pilot.press("home")
+            assert table.cursor_row == 0
+            await pilot.press("pagedown")
+            assert table.cursor_row == table.row_count - 1  # five rows: one page
+            await pilot.press("pageup")
+            assert table.cursor_row == 0
+            # A click moves the cursor (the heading is the table's first line) …
+            await pilot.click("#meetings", offset=(4, 2))
+            assert table.cursor_row == 1 and isinstance(app.screen, HomeScreen)
+            selected = home.selected_meeting()
+            assert selected is not None and selected.number == 2
+            # … a click on the row under the cursor opens that meeting.
+            await pilot.click("#meetings", offset=(4, 2))
+            for _ in range(100):
+                if app.screen is not home:
+                    break
+                await pilot.pause(0.05)
+            assert app.screen is not home
+            await pilot.press("escape")
+            for _ in range(100):
+                if app.screen is home:
+                    break
+                await pilot.pause(0.05)
+            assert app.screen is home
+            # Enter on a row opens it too.
+            table.focus()
+            await pilot.press("enter")
+            for _ in range(100):
+                if app.screen is not home:
+                    break
+                await pilot.pause(0.05)
+            assert app.screen is not home
+    finally:
+        services.close()

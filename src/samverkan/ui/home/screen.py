@@ -10,8 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, OptionList, Static
-from textual.widgets.data_table import ColumnKey
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from samverkan.domain.errors import problem_sentence
@@ -19,6 +18,7 @@ from samverkan.domain.labels import status_label
 from samverkan.domain.model import MeetingStatus, MeetingSummary, ProjectSummary
 from samverkan.i18n import _, pgettext
 from samverkan.ui.base import SamverkanScreen
+from samverkan.ui.home.meeting_table import MeetingTable
 from samverkan.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -82,19 +82,22 @@ class HomeScreen(SamverkanScreen):
                 yield OptionList(id="projects")
             with Vertical(id="meetings-pane"):
                 yield Static(_("Meetings"), classes="pane-title", id="meetings-title")
-                yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+                yield MeetingTable(
+                    [
+                        ("#", 2),
+                        (_("Date"), 10),
+                        (_("Host"), 4),
+                        (_("Status"), 8),
+                        (pgettext("column heading, 5 letters", "Notes"), 5),
+                        (_("Title"), 12),  # and the width the others leave
+                    ],
+                    id="meetings",
+                )
                 yield Static("", id="project-detail", classes="muted")
         yield Static("", id="empty", classes="empty-state")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#meetings", DataTable)
-        table.add_column("#", key="number", width=2)
-        table.add_column(_("Date"), key="date", width=10)
-        table.add_column(_("Host"), key="host", width=4)
-        table.add_column(_("Status"), key="status", width=8)
-        table.add_column(pgettext("column heading, 5 letters", "Notes"), key="notes", width=5)
-        table.add_column(_("Title"), key="title", width=20)
         # The file's name only: the full path is long; `samverkan list` and --db show it.
         # A server database shows its URL, without any password.
         where = self.samverkan.db_path
@@ -165,7 +168,7 @@ class HomeScreen(SamverkanScreen):
         if option_list.highlighted is not None and self.projects:
             self.app.push_screen(AnalysisScreen(self.projects[option_list.highlighted].id))
 
-    @on(DataTable.RowSelected, "#meetings")
+    @on(MeetingTable.RowSelected, "#meetings")
     def _meeting_selected(self) -> None:
         self.action_open_meeting()
 
@@ -226,20 +229,14 @@ class HomeScreen(SamverkanScreen):
 
     @on(OptionList.OptionSelected, "#projects")
     def _project_selected(self) -> None:
-        self.query_one("#meetings", DataTable).focus()
+        self.query_one("#meetings", MeetingTable).focus()
 
     def show_meetings(self, project: ProjectSummary) -> None:
-        table = self.query_one("#meetings", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for meeting in project.meetings:
-            table.add_row(*self._cells(meeting), key=meeting.id)
-        if project.meetings:
-            table.move_cursor(row=min(row, len(project.meetings) - 1))
+        table = self.query_one("#meetings", MeetingTable)
+        table.set_rows([self._cells(meeting) for meeting in project.meetings], table.cursor_row)
         self.query_one("#meetings-title", Static).update(
             _("Meetings of {short}").format(short=project.short)
         )
-        self._fit_title_column()
         orgs = ", ".join(o.short for o in project.organisations)
         details = [_("Organisations: {orgs}").format(orgs=orgs)]
         if project.facilitator:
@@ -247,20 +244,6 @@ class HomeScreen(SamverkanScreen):
         if project.observers:
             details.append(_("Observers: {names}").format(names=", ".join(project.observers)))
         self.query_one("#project-detail", Static).update("\n".join(details))
-
-    def on_resize(self) -> None:
-        self._fit_title_column()
-
-    def _fit_title_column(self) -> None:
-        """Give the title what is left of the width, so nothing scrolls sideways."""
-        table = self.query_one("#meetings", DataTable)
-        fixed = sum(c.width + 2 for key, c in table.columns.items() if key.value != "title")
-        width = max(12, table.size.width - fixed - 3)
-        column = table.columns.get(ColumnKey("title"))
-        if column is not None and column.width != width:
-            column.width = width
-            column.auto_width = False
-            table.refresh(layout=True)
 
     @staticmethod
     def _cells(meeting: MeetingSummary) -> tuple[str, ...]:
@@ -278,7 +261,7 @@ class HomeScreen(SamverkanScreen):
         if option_list.highlighted is None or not self.projects:
             return None
         project = self.projects[option_list.highlighted]
-        table = self.query_one("#meetings", DataTable)
+        table = self.query_one("#meetings", MeetingTable)
         if not project.meetings or table.row_count == 0:
             return None
         return project.meetings[min(table.cursor_row, len(project.meetings) - 1)]
