@@ -89,13 +89,12 @@ class QuoteChoice:
 class TagSet:
     """One distinct set of tags, as the tally needs it (shared by every note that has it)."""
 
-    __slots__ = ("codes", "observers", "open", "runs", "seen", "tags")
+    __slots__ = ("codes", "open", "runs", "seen", "tags")
 
     def __init__(self, tags: Tags) -> None:
         self.tags = tags
         self.runs = code_runs(tags)
         self.codes = tuple(code for code, _n in self.runs)
-        self.observers = frozenset(observer for _code, observer in tags)
         self.open: Runs = self.runs  # the runs of codes whose quotes may still change
         self.seen = 0  # the tally's count of settled codes when ``open`` was worked out
 
@@ -228,8 +227,8 @@ class SeriesTally:
         found: dict[str, set[str]] = {}
         for cell in self.cells.values():
             if cell.record:
-                names = set().union(*(t.observers for t in set(cell.record)))
-                found.setdefault(cell.meeting_id, set()).update(names)
+                names = found.setdefault(cell.meeting_id, set())
+                names.update(o for tag_set in set(cell.record) for _code, o in tag_set.tags)
         return found
 
 

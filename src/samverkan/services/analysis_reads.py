@@ -100,15 +100,18 @@ def read_tags(reader: Reader, project_id: str, code_ids: list[str]) -> Tags:
     hint = reader.full_scan_hint(notes * _SCAN_SHARE)
     sql = _TAGS_SQL.format(hint=hint, codes=", ".join("?" * len(code_ids)))
     pairs: dict[Pair, Pair] = {}
-    shared = pairs.setdefault
+    shared = pairs.get
     active = found.active
+    tags_of = active.get
     inactive = found.inactive
     for note_id, code_id, observer, is_active in reader.rows(sql, code_ids):
         if is_active:
-            pair = shared((code_id, observer), (code_id, observer))
+            pair = (code_id, observer)
+            pair = shared(pair) or pairs.setdefault(pair, pair)
             # Tuples, not lists: a note has two or three tags, and a list's separate
             # item array would be left as holes in memory once the notes take them.
-            active[note_id] = (*active.get(note_id, ()), pair)
+            held = tags_of(note_id)
+            active[note_id] = (pair,) if held is None else (*held, pair)
         else:
             inactive.setdefault(note_id, []).append(observer)
     found.pairs = set(pairs)
@@ -138,7 +141,7 @@ def read_notes(
     observer, each observer under the spelling first written.
     """
     _one_spelling(reader, tags, codes)
-    rank = _ranks(codes)
+    rank = _ranks(codes, tags.pairs)
     most: dict[str, int] = {}
     for code, _observer in tags.pairs:
         most[code] = most.get(code, 0) + 1
@@ -247,15 +250,12 @@ def _remark(row: Any, tags: tuple[Pair, ...], same: Callable[[Any, Any], Any]) -
     )
 
 
-def _ranks(codes: tuple[CodeView, ...]) -> Callable[[Pair], tuple[int, str]]:
-    """Sort key of a tag: codebook order, then observer."""
+def _ranks(codes: tuple[CodeView, ...], pairs: set[Pair]) -> Callable[[Pair], tuple[int, str]]:
+    """Sort key of a tag: codebook order, then observer (looked up, not worked out, for
+    the few dozen pairs there are)."""
     position = {code.id: index for index, code in enumerate(codes)}
     last = len(position)
-
-    def rank(pair: Pair) -> tuple[int, str]:
-        return position.get(pair[0], last), pair[1]
-
-    return rank
+    return {pair: (position.get(pair[0], last), pair[1]) for pair in pairs}.__getitem__
 
 
 _LIVE_OBSERVERS_SQL = (
