@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from samverkan.domain.model import MeetingStatus, NoteKind, PhaseKind, Polarity
+from samverkan.domain.overview import MeetingStatus, NoteKind, PhaseKind, Polarity
 from samverkan.i18n import _
 
 

@@ -10,10 +10,34 @@ rendered anywhere.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
+
+# Defined with the listing the app's start needs; offered here as part of the vocabulary.
+from samverkan.domain.overview import (
+    MeetingStatus,
+    MeetingSummary,
+    MinutesObservation,
+    NoteKind,
+    OrganisationKind,
+    OrganisationView,
+    PhaseKind,
+    Polarity,
+    ProjectSummary,
+)
+
+__all__ = [
+    "MeetingStatus",
+    "MeetingSummary",
+    "MinutesObservation",
+    "NoteKind",
+    "OrganisationKind",
+    "OrganisationView",
+    "PhaseKind",
+    "Polarity",
+    "ProjectSummary",
+]
 
 # Rows that travel between databases get UUIDs derived from their natural key,
 # so the same meeting imported on two laptops has the same identity.
@@ -27,44 +51,6 @@ def stable_id(*parts: str) -> str:
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-class PhaseKind(StrEnum):
-    HOST = "host"
-    DISCUSSION = "discussion"
-    OBSERVATION = "observation"
-    OTHER = "other"
-
-
-class NoteKind(StrEnum):
-    NOTE = "note"
-    DECISION = "decision"
-    ACTION = "action"
-    QUESTION = "question"
-    QUOTE = "quote"
-    OBSERVATION = "observation"
-
-
-class Polarity(StrEnum):
-    SUCCESS = "success"
-    OBSTACLE = "obstacle"
-    AMBIVALENT = "ambivalent"
-
-
-class MeetingStatus(StrEnum):
-    PLANNED = "planned"
-    RUNNING = "running"
-    CLOSED = "closed"
-
-
-class OrganisationKind(StrEnum):
-    MUNICIPALITY = "municipality"
-    EMPLOYMENT_SERVICE = "employment_service"
-    COMPANY = "company"
-    REGION = "region"
-    ASSOCIATION = "association"
-    AGENCY = "agency"
-    OTHER = "other"
 
 
 # ---------------------------------------------------------------- file specs
@@ -95,14 +81,6 @@ class OrganisationSpec:
     people: tuple[str, ...] = ()
     # Short codes this organisation had before: a re-import renames it instead of adding one.
     renamed_from: tuple[str, ...] = ()
-
-
-class MinutesObservation(StrEnum):
-    """What the minutes sent to the participants show of the observation (project.md)."""
-
-    ALL = "all"  # the observer's summary with the remarks behind each code, own notes inline
-    GROUP = "group"  # codes and counts only: no organisations, no observer's notes
-    NONE = "none"  # nothing of the observation
 
 
 @dataclass(frozen=True)
@@ -179,15 +157,6 @@ class CodebookSpec:
 
 
 @dataclass(frozen=True)
-class OrganisationView:
-    id: str
-    short: str
-    name: str
-    kind: str
-    position: int
-
-
-@dataclass(frozen=True)
 class PersonView:
     id: str
     name: str
@@ -223,40 +192,6 @@ class PhaseView:
     def next_prompt(self) -> int | None:
         """The first prompt not yet covered: the one the facilitator is on."""
         return next((i for i in range(len(self.prompts)) if i not in self.covered), None)
-
-
-@dataclass(frozen=True)
-class MeetingSummary:
-    id: str
-    project_short: str
-    number: int
-    title: str
-    date: date | None
-    start: str | None
-    place: str
-    host_short: str
-    host_name: str
-    status: MeetingStatus
-    notes: int
-
-    @property
-    def ref(self) -> str:
-        return f"{self.project_short}/{self.number}"
-
-
-@dataclass(frozen=True)
-class ProjectSummary:
-    id: str
-    short: str
-    name: str
-    lang: str
-    description: str
-    facilitator: str
-    observers: tuple[str, ...]
-    steering_group: tuple[str, ...]
-    organisations: tuple[OrganisationView, ...]
-    meetings: tuple[MeetingSummary, ...] = field(default=())
-    minutes_observation: MinutesObservation = MinutesObservation.GROUP
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from samverkan.domain.model import ProjectSummary
+from samverkan.domain.overview import ProjectSummary
 from samverkan.store.summaries import read_projects
 
 if TYPE_CHECKING:

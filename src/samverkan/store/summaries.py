@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from samverkan.domain.model import (
+from samverkan.domain.overview import (
     MeetingStatus,
     MeetingSummary,
     OrganisationView,

@@ -29,7 +29,7 @@ from samverkan.ui.home.screen import HomeScreen
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-    from samverkan.domain.model import ProjectSummary
+    from samverkan.domain.overview import ProjectSummary
     from samverkan.services import Services
     from samverkan.services.recovery import RecoveryFile
     from samverkan.ui.meeting.writer import WriteQueue
@@ -137,7 +137,11 @@ class SamverkanApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_settings()
-        self._offer_recovery()
+        home = self.screen
+        assert isinstance(home, HomeScreen)
+        # After the home screen's first frame: the data folder's look-up can wait (and
+        # with `samverkan run` the offer comes when the meeting is left, as before).
+        home.call_after_frame(self._offer_recovery)
         if self.start_meeting is not None:
             from samverkan.ui.meeting.screen import MeetingScreen
             from samverkan.ui.meeting.setup import MeetingSetupScreen

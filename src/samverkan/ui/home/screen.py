@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from samverkan.domain.errors import problem_sentence
 from samverkan.domain.labels import status_label
-from samverkan.domain.model import MeetingStatus, MeetingSummary, ProjectSummary
+from samverkan.domain.overview import MeetingStatus, MeetingSummary, ProjectSummary
 from samverkan.i18n import _, pgettext
 from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.home.meeting_table import MeetingTable
