@@ -65,21 +65,19 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> di
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from samverkan.cli import open_cli_services
+    from samverkan.cli import open_cli_reader
     from samverkan.domain.minutes import render_minutes
     from samverkan.domain.minutes_data import find_organisation
     from samverkan.domain.model import MinutesObservation
     from samverkan.i18n import use_language
-    from samverkan.services.minutes import MinutesService
+    from samverkan.services.meeting_reads import resolve_ref
+    from samverkan.services.minutes import read_minutes
 
     output: Path | None = args.output
     if output is not None:
         check_target(output, force=args.force)
-    services = open_cli_services(args)
-    try:
-        data = MinutesService(services.database).load(services.projects.resolve_ref(args.ref))
-    finally:
-        services.close()
+    with open_cli_reader(args) as reader:  # a current file: no ORM imported
+        data = read_minutes(reader, resolve_ref(reader, args.ref))
     if args.org:
         find_organisation(data.meeting, args.org)  # fails in the interface's language
     with use_language(args.minutes_lang or data.meeting.project.lang):

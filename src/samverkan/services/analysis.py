@@ -22,7 +22,6 @@ from samverkan.domain.model import (
     NoteKind,
     OrganisationView,
     PhaseKind,
-    Polarity,
 )
 from samverkan.domain.series import MeetingInfo, PhaseInfo, Series, paused_gc
 from samverkan.i18n import _
@@ -30,6 +29,7 @@ from samverkan.store.reading import Reader, reading
 from samverkan.store.values import day, utc
 
 from .analysis_reads import read_notes, read_tags
+from .meeting_reads import CODE_COLUMNS, code_of
 
 if TYPE_CHECKING:
     from samverkan.store.engine import Database
@@ -162,19 +162,11 @@ def _people(reader: Reader, project_id: str) -> dict[str, str]:
 def _codes(reader: Reader, project_id: str) -> list[tuple[CodeView, bool]]:
     """The codebook in order, each code with whether it is retired (dropped from the file)."""
     rows = reader.rows(
-        "SELECT id, slug, label, description, dimension, polarity, hotkey, position, retired "
-        "FROM code WHERE project_id = ? ORDER BY retired, position, slug",
+        f"SELECT {CODE_COLUMNS}, retired FROM code WHERE project_id = ? "
+        "ORDER BY retired, position, slug",
         (project_id,),
     )
-    return [
-        (
-            CodeView(
-                cid, slug, label, description, dimension, Polarity(polarity), hotkey, position
-            ),
-            bool(retired),
-        )
-        for cid, slug, label, description, dimension, polarity, hotkey, position, retired in rows
-    ]
+    return [(code_of(row), bool(row[8])) for row in rows]
 
 
 def _meetings(reader: Reader, project_id: str) -> tuple[MeetingInfo, ...]:

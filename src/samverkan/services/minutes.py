@@ -2,33 +2,34 @@
 
 One transaction, so the minutes are one consistent snapshot even while the
 facilitator keeps writing in another process (WAL readers see a fixed
-state). Notes and tags are read as plain rows rather than ORM objects: the
-export of a 10,000-note meeting must finish within a second, start-up
-included, and building ORM instances would cost most of that.
+state). Everything is plain SQL on a :class:`~samverkan.store.reading.Reader`:
+the export of a 10,000-note meeting must finish within a second, start-up
+included, and importing SQLAlchemy's ORM (0.35 s) and its per-row processing
+would cost most of that. The app's minutes screen reads the same way, inside
+its open database.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlmodel import Session, col, select
-
+from samverkan.domain.clock import ClockEvent, EventKind
 from samverkan.domain.minutes_data import EarlierAction, MinutesData
-from samverkan.domain.model import (
-    MeetingSummary,
-    MeetingView,
-    NoteKind,
-    NoteView,
-    TagView,
-)
+from samverkan.domain.model import MeetingSummary, MeetingView, NoteKind, NoteView, TagView
 from samverkan.domain.observers import distinct, first_spellings
-from samverkan.services.meetings import _events
-from samverkan.services.projects import meeting_summary, meeting_view
-from samverkan.store import tables as t
-from samverkan.store.converters import note_view
-from samverkan.store.engine import Database
+from samverkan.services.meeting_reads import (
+    MEETING_COLUMNS,
+    NOTE_COLUMNS,
+    meeting_summary,
+    note_view,
+    read_meeting_view,
+)
+from samverkan.store.reading import Reader, reading
 from samverkan.store.values import day, utc
+
+if TYPE_CHECKING:
+    from samverkan.store.engine import Database
 
 
 class MinutesService:
@@ -36,123 +37,93 @@ class MinutesService:
         self._db = database
 
     def load(self, meeting_id: str) -> MinutesData:
-        with self._db.read() as session:
-            meeting = meeting_view(session, meeting_id)
-            earlier = session.exec(
-                select(t.Note, t.Meeting.number)
-                .join(t.Meeting, col(t.Meeting.id) == col(t.Note.meeting_id))
-                .where(
-                    t.Meeting.project_id == meeting.project.id,
-                    t.Meeting.number < meeting.summary.number,
-                    t.Note.kind == NoteKind.ACTION.value,
-                    col(t.Note.done).is_(False),
-                    col(t.Note.deleted).is_(False),
-                )
-                .order_by(col(t.Meeting.number), col(t.Note.created_at), col(t.Note.added_seq))
-            ).all()
-            first_due = _first_due(session, [row.id for row, _number in earlier])
-            return MinutesData(
-                meeting=meeting,
-                notes=_notes(session, meeting_id, meeting.project.id),
-                events=tuple(_events(session, meeting_id)),
-                earlier_actions=tuple(
-                    EarlierAction(number, note_view(row), first_due.get(row.id))
-                    for row, number in earlier
-                ),
-                next_meeting=_next_meeting(session, meeting),
-                observers=_observers(session, meeting_id, meeting.project.id),
-                done_since=_done_since(session, meeting),
-            )
+        with reading(self._db) as reader:
+            return read_minutes(reader, meeting_id)
 
 
-# Plain SQL for the two big reads: the 10,000-note export must finish within a
-# second, start-up included, and SQLAlchemy's per-row type processing costs
-# more than the query itself. The conversions it would do are done below.
-_NOTES_SQL = text(
-    "SELECT id, phase_id, organisation_id, person_id, author, kind, text, created_at,"
-    " offset_seconds, owner_organisation_id, owner_person_id, due, done, revision"
-    " FROM note WHERE meeting_id = :meeting AND NOT deleted"
-    " ORDER BY created_at, added_seq"  # ties in the order of writing
-)
-_TAGS_SQL = text(
-    "SELECT tag.note_id, tag.code_id, tag.observer FROM note"
-    " JOIN tag ON tag.note_id = note.id"
-    " WHERE note.meeting_id = :meeting AND tag.active"
+_EARLIER_ACTIONS_SQL = (
+    f"SELECT meeting.number, {NOTE_COLUMNS} FROM note "
+    "JOIN meeting ON meeting.id = note.meeting_id "
+    "WHERE meeting.project_id = ? AND meeting.number < ? AND note.kind = 'action' "
+    "AND NOT note.done AND NOT note.deleted "
+    "ORDER BY meeting.number, note.created_at, note.added_seq"
 )
 
 
-def _notes(session: Session, meeting_id: str, project_id: str) -> tuple[NoteView, ...]:
-    connection = session.connection()
+def read_minutes(reader: Reader, meeting_id: str) -> MinutesData:
+    """Everything the minutes of ``meeting_id`` show."""
+    meeting = read_meeting_view(reader, meeting_id)
+    project_id, number = meeting.project.id, meeting.summary.number
+    earlier = list(reader.rows(_EARLIER_ACTIONS_SQL, (project_id, number)))
+    first_due = _first_due(reader, [row[1] for row in earlier])
+    return MinutesData(
+        meeting=meeting,
+        notes=_notes(reader, meeting_id, project_id),
+        events=_events(reader, meeting_id),
+        earlier_actions=tuple(
+            EarlierAction(row[0], note_view(row[1:]), first_due.get(row[1])) for row in earlier
+        ),
+        next_meeting=_next_meeting(reader, meeting),
+        observers=_observers(reader, meeting_id, project_id),
+        done_since=_done_since(reader, meeting),
+    )
+
+
+# The two big reads: the 10,000-note export must finish within a second.
+_NOTES_SQL = (
+    f"SELECT {NOTE_COLUMNS} FROM note WHERE note.meeting_id = ? AND NOT note.deleted "
+    "ORDER BY note.created_at, note.added_seq"  # ties in the order of writing
+)
+_TAGS_SQL = (
+    "SELECT tag.note_id, tag.code_id, tag.observer FROM note "
+    "JOIN tag ON tag.note_id = note.id "
+    "WHERE note.meeting_id = ? AND tag.active"
+)
+
+
+def _notes(reader: Reader, meeting_id: str, project_id: str) -> tuple[NoteView, ...]:
     codes = {
         code_id: (position, slug)
-        for code_id, position, slug in session.exec(
-            select(t.Code.id, t.Code.position, t.Code.slug).where(t.Code.project_id == project_id)
+        for code_id, position, slug in reader.rows(
+            "SELECT id, position, slug FROM code WHERE project_id = ?", (project_id,)
         )
     }
     tags: dict[str, list[tuple[int, str, TagView]]] = {}
     # A meeting has thousands of tags but only codes × observers distinct ones.
     shared: dict[tuple[str, str], TagView] = {}
-    for note_id, code_id, observer in connection.execute(_TAGS_SQL, {"meeting": meeting_id}):
+    for note_id, code_id, observer in reader.rows(_TAGS_SQL, (meeting_id,)):
         tag = shared.get((code_id, observer))
         if tag is None:
             tag = shared[(code_id, observer)] = TagView(code_id, codes[code_id][1], observer)
         tags.setdefault(note_id, []).append((codes[code_id][0], observer, tag))
-    kinds = {str(kind): kind for kind in NoteKind}
+    # In codebook order, as NoteService gives them.
     return tuple(
-        NoteView(
-            id=note_id,
-            meeting_id=meeting_id,
-            phase_id=phase_id,
-            organisation_id=organisation_id,
-            person_id=person_id,
-            author=author,
-            kind=kinds[kind],
-            text=note_text,
-            created_at=_utc(created_at),
-            offset_seconds=offset_seconds,
-            owner_organisation_id=owner_organisation_id,
-            owner_person_id=owner_person_id,
-            due=day(due),
-            done=bool(done),
-            revision=revision,
-            # In codebook order, as NoteService gives them.
-            tags=tuple(tag for *_key, tag in sorted(tags.get(note_id, ()))),
-        )
-        for (
-            note_id,
-            phase_id,
-            organisation_id,
-            person_id,
-            author,
-            kind,
-            note_text,
-            created_at,
-            offset_seconds,
-            owner_organisation_id,
-            owner_person_id,
-            due,
-            done,
-            revision,
-        ) in connection.execute(_NOTES_SQL, {"meeting": meeting_id})
+        note_view(row, tuple(tag for *_key, tag in sorted(tags.get(row[0], ()))))
+        for row in reader.rows(_NOTES_SQL, (meeting_id,))
     )
 
 
-_utc = utc
+def _events(reader: Reader, meeting_id: str) -> tuple[ClockEvent, ...]:
+    rows = reader.rows(
+        "SELECT at, kind, phase_id, organisation_id FROM meeting_event WHERE meeting_id = ? "
+        # added_seq breaks ties: a start and its first phase share one instant.
+        "ORDER BY at, added_seq",
+        (meeting_id,),
+    )
+    return tuple(ClockEvent(utc(at), EventKind(kind), phase, org) for at, kind, phase, org in rows)
 
 
-def _first_due(session: Session, note_ids: list[str]) -> dict[str, date]:
+def _first_due(reader: Reader, note_ids: list[str]) -> dict[str, date]:
     """The due date each action item had first, where it was carried on to another since."""
     if not note_ids:
         return {}
     found: dict[str, date] = {}
     last: dict[str, date | None] = {}
-    marks = ", ".join(f":n{i}" for i in range(len(note_ids)))
-    rows = session.connection().execute(
-        text(
-            f"SELECT note_id, due FROM note_revision WHERE note_id IN ({marks})"
-            " ORDER BY note_id, revision"
-        ),
-        {f"n{i}": note_id for i, note_id in enumerate(note_ids)},
+    marks = ", ".join("?" * len(note_ids))
+    rows = reader.rows(
+        f"SELECT note_id, due FROM note_revision WHERE note_id IN ({marks})"
+        " ORDER BY note_id, revision",
+        note_ids,
     )
     for note_id, stored in rows:
         due = day(stored)
@@ -162,13 +133,12 @@ def _first_due(session: Session, note_ids: list[str]) -> dict[str, date]:
     return {n: first for n, first in found.items() if last.get(n) != first}
 
 
-def _observers(session: Session, meeting_id: str, project_id: str) -> tuple[str, ...]:
+def _observers(reader: Reader, meeting_id: str, project_id: str) -> tuple[str, ...]:
     """Who observed this meeting: tagged one of its notes (even if untagged later) or
     wrote an observation; each once, as first written anywhere in the project."""
-    connection = session.connection()
-    first: dict[str, str] = {}
+    first: dict[str, Any] = {}
     here: set[str] = set()
-    found = connection.execute(_OBSERVERS_SQL, {"project": project_id, "meeting": meeting_id})
+    found = reader.rows(_OBSERVERS_SQL, (meeting_id, project_id, meeting_id, project_id))
     for name, at, in_meeting in found:
         first[name] = min(first.get(name, at), at)
         if in_meeting:
@@ -177,66 +147,50 @@ def _observers(session: Session, meeting_id: str, project_id: str) -> tuple[str,
     return distinct(canonical[name] for name in sorted(here))
 
 
-_OBSERVERS_SQL = text(
+_OBSERVERS_SQL = (
     "SELECT tag.observer, min(tag.created_at),"
-    " max(CASE WHEN note.meeting_id = :meeting THEN 1 ELSE 0 END)"
+    " max(CASE WHEN note.meeting_id = ? THEN 1 ELSE 0 END)"
     " FROM tag JOIN note ON note.id = tag.note_id JOIN meeting ON meeting.id = note.meeting_id"
-    " WHERE meeting.project_id = :project GROUP BY tag.observer"
+    " WHERE meeting.project_id = ? GROUP BY tag.observer"
     " UNION ALL"
     " SELECT note.author, min(note.created_at),"
-    " max(CASE WHEN note.meeting_id = :meeting THEN 1 ELSE 0 END)"
+    " max(CASE WHEN note.meeting_id = ? THEN 1 ELSE 0 END)"
     " FROM note JOIN meeting ON meeting.id = note.meeting_id"
-    " WHERE meeting.project_id = :project AND note.kind = 'observation' AND NOT note.deleted"
-    " GROUP BY note.author"
+    f" WHERE meeting.project_id = ? AND note.kind = '{NoteKind.OBSERVATION.value}'"
+    " AND NOT note.deleted GROUP BY note.author"
 )
 
 
-def _done_since(session: Session, meeting: MeetingView) -> tuple[EarlierAction, ...]:
+def _done_since(reader: Reader, meeting: MeetingView) -> tuple[EarlierAction, ...]:
     """Earlier meetings' action items ticked done after the previous meeting ended
     (and, for a closed meeting, before this one closed)."""
-    number = meeting.summary.number
-    previous = session.exec(
-        select(t.Meeting)
-        .where(
-            t.Meeting.project_id == meeting.project.id,
-            t.Meeting.number < number,
-            col(t.Meeting.started_at).is_not(None),
-        )
-        .order_by(col(t.Meeting.number).desc())
-    ).first()
+    project_id, number = meeting.project.id, meeting.summary.number
+    previous = reader.one(
+        "SELECT closed_at, started_at FROM meeting WHERE project_id = ? AND number < ? "
+        "AND started_at IS NOT NULL ORDER BY number DESC",
+        (project_id, number),
+    )
     if previous is None:
         return ()
-    since = previous.closed_at or previous.started_at
-    query = (
-        select(t.Note, t.Meeting.number)
-        .join(t.Meeting, col(t.Meeting.id) == col(t.Note.meeting_id))
-        .where(
-            t.Meeting.project_id == meeting.project.id,
-            t.Meeting.number < number,
-            t.Note.kind == NoteKind.ACTION.value,
-            col(t.Note.done).is_(True),
-            col(t.Note.deleted).is_(False),
-            col(t.Note.done_at) > since,
-        )
-        .order_by(col(t.Note.done_at), col(t.Note.added_seq))
+    since = previous[0] or previous[1]  # as stored: compared as stored
+    sql = (
+        f"SELECT meeting.number, {NOTE_COLUMNS} FROM note "
+        "JOIN meeting ON meeting.id = note.meeting_id "
+        "WHERE meeting.project_id = ? AND meeting.number < ? AND note.kind = 'action' "
+        "AND note.done AND NOT note.deleted AND note.done_at > ?"
     )
+    params: list[Any] = [project_id, number, since]
     if meeting.closed_at is not None:
-        query = query.where(col(t.Note.done_at) <= meeting.closed_at)
-    return tuple(EarlierAction(n, note_view(row)) for row, n in session.exec(query).all())
+        sql += " AND note.done_at <= (SELECT closed_at FROM meeting WHERE id = ?)"
+        params.append(meeting.id)
+    sql += " ORDER BY note.done_at, note.added_seq"
+    return tuple(EarlierAction(row[0], note_view(row[1:])) for row in reader.rows(sql, params))
 
 
-def _next_meeting(session: Session, meeting: MeetingView) -> MeetingSummary | None:
-    project = session.get(t.Project, meeting.project.id)
-    assert project is not None
-    row = session.exec(
-        select(t.Meeting)
-        .where(t.Meeting.project_id == project.id, t.Meeting.number > meeting.summary.number)
-        .order_by(col(t.Meeting.number))
-    ).first()
-    if row is None:
-        return None
-    orgs = {
-        o.id: o
-        for o in session.exec(select(t.Organisation).where(t.Organisation.project_id == project.id))
-    }
-    return meeting_summary(project, row, orgs, 0)
+def _next_meeting(reader: Reader, meeting: MeetingView) -> MeetingSummary | None:
+    row = reader.one(
+        f"SELECT {MEETING_COLUMNS} FROM meeting WHERE project_id = ? AND number > ? "
+        "ORDER BY number",
+        (meeting.project.id, meeting.summary.number),
+    )
+    return None if row is None else meeting_summary(meeting.project, row, 0)

@@ -17,12 +17,14 @@ from typing import Any
 from samverkan.domain.overview import (
     MeetingStatus,
     MeetingSummary,
+    MinutesObservation,
     OrganisationView,
     ProjectSummary,
 )
 
 
-def _loads(value: str | None) -> tuple[str, ...]:
+def loads_list(value: str | None) -> tuple[str, ...]:
+    """A list of strings kept as JSON text (``JSONList``)."""
     import json
 
     if not value:
@@ -81,41 +83,63 @@ def _listing(execute: Callable[[str], Iterable[Any]]) -> list[ProjectSummary]:
         "FROM project ORDER BY short"
     ).fetchall()
     shorts = {row[0]: row[1] for row in projects}
-    for mid, pid, number, title, day, start, place, host, status in conn.execute(
+    for row in conn.execute(
         "SELECT id, project_id, number, title, date, start, place, host_organisation_id, "
         "status FROM meeting ORDER BY number"
     ):
-        host_short, host_name = names.get(host or "", ("", ""))
-        meetings.setdefault(pid, []).append(
-            MeetingSummary(
-                id=mid,
-                project_short=shorts.get(pid, ""),
-                number=number,
-                title=title,
-                date=_day(day),
-                start=start,
-                place=place,
-                host_short=host_short,
-                host_name=host_name,
-                status=MeetingStatus(status),
-                notes=counts.get(mid, 0),
-            )
-        )
+        mid, pid = row[0], row[1]
+        summary = meeting_summary_of(row, shorts.get(pid, ""), names, counts.get(mid, 0))
+        meetings.setdefault(pid, []).append(summary)
     return [
-        ProjectSummary(
-            id=pid,
-            short=short,
-            name=name,
-            lang=lang,
-            description=description,
-            facilitator=facilitator,
-            observers=_loads(observers),
-            steering_group=_loads(steering),
-            organisations=tuple(orgs.get(pid, ())),
-            meetings=tuple(meetings.get(pid, ())),
-        )
-        for pid, short, name, lang, description, facilitator, observers, steering in projects
+        project_summary_of(row, tuple(orgs.get(row[0], ())), tuple(meetings.get(row[0], ())))
+        for row in projects
     ]
+
+
+def project_summary_of(
+    row: Any,
+    organisations: tuple[OrganisationView, ...],
+    meetings: tuple[MeetingSummary, ...] = (),
+    minutes_observation: MinutesObservation = MinutesObservation.GROUP,
+) -> ProjectSummary:
+    """A row of (id, short, name, lang, description, facilitator, observers,
+    steering_group) as a summary."""
+    pid, short, name, lang, description, facilitator, observers, steering = row
+    return ProjectSummary(
+        id=pid,
+        short=short,
+        name=name,
+        lang=lang,
+        description=description,
+        facilitator=facilitator,
+        observers=loads_list(observers),
+        steering_group=loads_list(steering),
+        organisations=organisations,
+        meetings=meetings,
+        minutes_observation=minutes_observation,
+    )
+
+
+def meeting_summary_of(
+    row: Any, project_short: str, hosts: dict[str, tuple[str, str]], notes: int
+) -> MeetingSummary:
+    """A row of (id, project_id, number, title, date, start, place, host organisation id,
+    status) as a summary; ``hosts``: organisation id -> (short, name)."""
+    mid, _pid, number, title, day, start, place, host, status = row
+    host_short, host_name = hosts.get(host or "", ("", ""))
+    return MeetingSummary(
+        id=mid,
+        project_short=project_short,
+        number=number,
+        title=title,
+        date=_day(day),
+        start=start,
+        place=place,
+        host_short=host_short,
+        host_name=host_name,
+        status=MeetingStatus(status),
+        notes=notes,
+    )
 
 
 class _Runner:

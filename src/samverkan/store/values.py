@@ -11,9 +11,9 @@ from typing import Any
 
 
 def utc(stored: Any) -> datetime:
-    """An aware UTC datetime from a stored time."""
+    """An aware UTC datetime from a stored time (a server gives it in its session's zone)."""
     if isinstance(stored, datetime):
-        return stored if stored.tzinfo is not None else stored.replace(tzinfo=UTC)
+        return stored.astimezone(UTC) if stored.tzinfo is not None else stored.replace(tzinfo=UTC)
     parsed = datetime.fromisoformat(stored)
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
