@@ -345,3 +345,27 @@ def test_the_projects_setting_decides_what_the_minutes_show_of_the_observation(
     summary = everything[everything.index("Observer's summary") :]
     assert "  - " in summary  # the remarks behind the codes, for the researcher
     assert "  - " not in group[group.index("Observer's summary") :].split("## Decisions")[0]
+
+
+@pytest.mark.parametrize("command", [["export", REF], ["report", REF.split("/")[0]]])
+def test_export_and_report_read_a_current_file_without_the_orm(
+    recorded: Services, db_path: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """The whole command, in a fresh interpreter: no SQLAlchemy on its path."""
+    code = (
+        "import runpy, sys\n"
+        "try:\n"
+        "    runpy.run_module('samverkan', run_name='__main__')\n"
+        "finally:\n"
+        "    heavy = [m for m in ('sqlalchemy', 'sqlmodel') if m in sys.modules]\n"
+        "    print('heavy:', ','.join(heavy), file=sys.stderr)\n"
+    )
+    out = tmp_path / "out.md"
+    result = subprocess.run(
+        [sys.executable, "-c", code, "--db", str(db_path), *command, "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text("utf-8").startswith("#")
+    assert result.stderr.strip().splitlines()[-1] == "heavy:"
