@@ -36,9 +36,10 @@ The figures, and how each is taken:
     meeting → its notes shown; baseline: a meeting without notes, alternating.
 ``export`` / ``report``
     the whole command as a process, against ``samverkan --version``,
-    alternating; the report's peak memory from the kernel (``wait4``). The
-    report runs over one project of 100 and of 500 meetings (1,000 notes and
-    2,000 tags each), built into ``bench/out/report{100,500}.db`` on first use.
+    alternating: wall clock and CPU seconds (user + system, ``wait4``); the
+    report's peak memory is its own VmHWM at exit. The report runs over one
+    project of 100 and of 500 meetings (1,000 notes and 2,000 tags each), built
+    into ``bench/out/report{100,500}.db`` on first use (or symlinked there).
 ``startup``
     start → home screen showing the projects, in a pseudo-terminal, against a
     hello-world Textual app with a Footer, alternating.
