@@ -20,7 +20,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from samverkan.domain.clock import system_clock
 from samverkan.i18n import _, ngettext
 from samverkan.store.location import DatabaseLocation
 from samverkan.ui.commands import SamverkanCommands
@@ -74,7 +73,7 @@ class SamverkanApp(App[None]):
     def __init__(
         self,
         services: Services | Callable[[], Services],
-        clock: Callable[[], datetime] = system_clock,
+        clock: Callable[[], datetime] | None = None,
         *,
         path: Path | None = None,  # or a ServerURL
         poll_seconds: float = 0.1,
@@ -108,7 +107,9 @@ class SamverkanApp(App[None]):
         # Every meeting screen's write queue, finished (or kept) before the app exits.
         self._adopted: list[WriteQueue] = []
         self._recovery: RecoveryFile | None = None
-        self.clock = clock
+        # The system's clock unless one is given (tests); domain.clock is not imported
+        # for it before the first frame.
+        self.clock: Callable[[], datetime] = clock or _system_clock
         # How often open screens look for other processes' changes (≤ 1 s budget).
         self.poll_seconds = poll_seconds
         # (meeting id, planned?) to open on start, for `samverkan run REF`.
@@ -407,7 +408,14 @@ class SamverkanApp(App[None]):
         self.notify(message, title=_("Error"), severity="error", timeout=8, markup=False)
 
 
+def _system_clock() -> datetime:
+    """domain.clock.system_clock, imported when the time is first asked for."""
+    from samverkan.domain.clock import system_clock
+
+    return system_clock()
+
+
 def make_app(
-    services: Services, clock: Callable[[], datetime] = system_clock, *, poll_seconds: float = 0.1
+    services: Services, clock: Callable[[], datetime] | None = None, *, poll_seconds: float = 0.1
 ) -> SamverkanApp:
     return SamverkanApp(services, clock, poll_seconds=poll_seconds)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from samverkan.i18n import N_, _
+from samverkan.i18n import N_, _, current_language
 
 # The words of the Textual classes samverkan uses (App, Screen, Input, OptionList,
 # DataTable, Button, Markdown, the scrolling containers and the command palette).
@@ -36,6 +36,8 @@ WORDS = (
 )  # fmt: skip
 
 _ENGLISH = "_samverkan_english_bindings"
+# Whether any class's words were ever changed (then English must be put back, too).
+_translated = False
 _ENGLISH_LIST = "_samverkan_english_binding_list"
 
 
@@ -46,6 +48,10 @@ def translate_textual() -> None:
     inherit the words; classes already defined have their merged bindings (from
     which each widget copies its keys) translated too.
     """
+    global _translated
+    if current_language() == "en" and not _translated:
+        return  # Textual's words are English already, and none was changed to restore
+    _translated = True
     from textual.binding import Binding
     from textual.dom import DOMNode
 
