@@ -90,10 +90,17 @@ class Analysis:
         if not self.series.every_tagged:
             raise ValueError("the series was read without its tagged remarks")
         found: dict[str, list[Remark]] = {code.id: [] for code in self.series.codes}
+        codes_of: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}  # per tags
         for remark in self.series.remarks:
-            for code_id in remark.code_ids:
-                if code_id in found:
-                    found[code_id].append(remark)
+            if not remark.tags:
+                continue
+            code_ids = codes_of.get(remark.tags)
+            if code_ids is None:
+                code_ids = codes_of[remark.tags] = remark.code_ids
+            for code_id in code_ids:
+                remarks = found.get(code_id)
+                if remarks is not None:
+                    remarks.append(remark)
         return {code_id: tuple(remarks) for code_id, remarks in found.items()}
 
     def matrix(self, view: View) -> Matrix:
