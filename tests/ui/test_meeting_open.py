@@ -7,8 +7,9 @@ import time
 from typing import Any
 
 import pytest
-from tests.ui.test_meeting import settle, type_note
+from tests.ui.test_meeting import settle
 from tests.ui.test_meeting_live import until
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from samverkan.domain.clock import ManualClock
@@ -18,6 +19,21 @@ from samverkan.ui.meeting import screen as meeting_screen
 from samverkan.ui.meeting.live import MeetingLive
 from samverkan.ui.meeting.screen import MeetingScreen
 from samverkan.ui.widgets.note_stream import NoteStream
+
+
+async def type_while_loading(pilot: Pilot[None], text: str) -> None:
+    """A note typed and committed while the rest is held back (``settle`` would wait
+    for every worker, the held one too)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, MeetingScreen)
+    note_input = screen.query_one("#note-input", Input)
+    note_input.focus()
+    note_input.value = text
+    await pilot.press("enter")
+    writes = screen.writes
+    assert writes is not None
+    await until(pilot, lambda: any(n.text == text for n in screen.notes.values()), "typed")
+    await until(pilot, writes.idle, "the note committed")
 
 
 async def test_the_phase_shows_first_and_the_rest_follows_with_what_was_typed(
@@ -58,7 +74,7 @@ async def test_the_phase_shows_first_and_the_rest_follows_with_what_was_typed(
         assert [n.id for n in stream.notes] == now[-3:]
         assert screen._live_cursor is None  # no polling before the rest is in
         clock.advance(1)
-        await type_note(pilot, "Skrivet medan resten laddas")
+        await type_while_loading(pilot, "Skrivet medan resten laddas")
         typed.set()
         await until(pilot, lambda: screen._live_cursor is not None, "the rest loaded")
         await settle(pilot)
@@ -73,3 +89,39 @@ async def test_the_phase_shows_first_and_the_rest_follows_with_what_was_typed(
         await until(pilot, lambda: later in screen.notes, "a note written elsewhere")
         assert time.monotonic() - began < 10
     assert [look.complete for look in looks[:2]] == [False, True]
+
+
+async def test_a_note_deleted_elsewhere_while_the_rest_loads_does_not_come_back(
+    imported: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mid = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(mid)
+    ids = []
+    for n in range(6):
+        clock.advance(1)
+        ids.append(imported.notes.add(mid, NoteDraft(f"Anteckning {n}")).id)
+    monkeypatch.setattr(meeting_screen, "FIRST_NOTES", 3)
+    deleted = threading.Event()
+    original = MeetingLive.live_changes
+
+    def live_changes(self: MeetingLive, cursor: Any, first: int | None = None) -> Any:
+        if cursor is None and first is None:
+            deleted.wait(20)
+        return original(self, cursor, first)
+
+    monkeypatch.setattr(MeetingLive, "live_changes", live_changes)
+    app = make_app(imported, clock, poll_seconds=0.05)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(MeetingScreen(mid))
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        await until(pilot, lambda: screen.meeting is not None, "the first notes shown")
+        assert ids[-1] in screen.notes
+        imported.notes.delete(ids[-1])  # on another laptop, between the two reads
+        clock.advance(1)
+        await type_while_loading(pilot, "Skrivet här under tiden")
+        deleted.set()
+        await until(pilot, lambda: screen._live_cursor is not None, "the rest loaded")
+        await settle(pilot)
+        texts = [n.text for n in screen.query_one("#notes", NoteStream).notes]
+        assert texts == [f"Anteckning {n}" for n in range(5)] + ["Skrivet här under tiden"]

@@ -79,6 +79,7 @@ class MeetingScreen(MeetingLive):
         self._detail_shown = Text()
         self._filter_shown = ""
         self._rung: set[tuple[str, float]] = set()  # (phase, share) the bell rang for
+        self._first: frozenset[str] = frozenset()  # the notes of a first, partial read
 
     # ------------------------------------------------------------ layout
 
@@ -152,7 +153,13 @@ class MeetingScreen(MeetingLive):
         if not self.is_mounted:
             return
         known = {n.id for n in changes.notes}
-        notes = [*changes.notes, *(n for n in self.notes.values() if n.id not in known)]
+        # Kept: what this screen wrote meanwhile (some still on their way to the disk).
+        # A note of the first read that the full one lacks was deleted elsewhere.
+        notes = [
+            *changes.notes,
+            *(n for n in self.notes.values() if n.id not in known and n.id not in self._first),
+        ]
+        self._first = frozenset()
         notes.sort(key=lambda n: (n.created_at, n.id))
         self._live_cursor = changes.cursor
         self.notes = {n.id: n for n in notes}
@@ -167,6 +174,7 @@ class MeetingScreen(MeetingLive):
         self.live_started(changes)
         if not changes.complete:
             self._live_cursor = None  # the rest first, then polling from its cursor
+            self._first = frozenset(n.id for n in notes)
             self.call_after_refresh(self._load_rest)
         self.meeting = meeting
         self.notes = {n.id: n for n in notes}
