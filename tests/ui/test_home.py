@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Static
 
 from samverkan.domain.clock import ManualClock
 from samverkan.services import open_services
 from samverkan.services.demo import build_demo
 from samverkan.ui.app import make_app
 from samverkan.ui.home.meeting_table import MeetingTable
+from samverkan.ui.home.project_list import ProjectList
 from samverkan.ui.home.screen import HomeScreen
 
 
@@ -25,7 +26,7 @@ async def test_home_on_the_demo_database(tmp_path: Path, clock: ManualClock) -> 
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, HomeScreen)
-            projects = screen.query_one("#projects", OptionList)
+            projects = screen.query_one("#projects", ProjectList)
             assert projects.option_count == 2
             # The recorded project is shown first.
             assert screen.projects[projects.highlighted or 0].short == "grupp-1"
@@ -97,7 +98,7 @@ async def test_the_start_shows_the_listing_read_ahead_then_opens_the_services(
             screen = app.screen
             assert isinstance(screen, HomeScreen) and app.screen_stack == [screen]
             assert app.first_listing is None  # taken by the home screen
-            assert screen.query_one("#projects", OptionList).option_count == 2
+            assert screen.query_one("#projects", ProjectList).option_count == 2
             assert screen.query_one("#meetings", MeetingTable).row_count == 5
             # Its own stylesheet applies, though Textual loads none for a default screen.
             width = screen.query_one("#projects-pane").styles.width
@@ -165,5 +166,46 @@ async def test_the_meetings_table_moves_and_opens_by_keys_and_mouse(
                     break
                 await pilot.pause(0.05)
             assert app.screen is not home
+    finally:
+        services.close()
+
+
+async def test_the_projects_list_moves_and_selects_by_keys_and_mouse(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "demo.db"
+    build_demo(path)
+    services = open_services(path, clock=clock)
+    try:
+        app = make_app(services, clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            projects = home.query_one("#projects", ProjectList)
+            table = home.query_one("#meetings", MeetingTable)
+            assert projects.has_focus
+            assert home.title_bar_text() == "samverkan — demo.db"
+            await pilot.press("home")
+            assert home.projects[projects.highlighted or 0].short == "foretag"
+            assert table.get_row_at(0)[5].startswith(home.projects[0].meetings[0].title[:5])
+            await pilot.press("end")
+            assert projects.highlighted == 1
+            await pilot.press("pageup")
+            assert projects.highlighted == 0
+            await pilot.press("down")
+            assert projects.highlighted == 1
+            # A click highlights (the first project's lines are at the top) …
+            await pilot.click("#projects", offset=(3, 0))
+            await pilot.pause()
+            assert projects.highlighted == 0
+            # … a click on the highlighted project selects it: the meetings get the focus.
+            await pilot.click("#projects", offset=(3, 1))
+            await pilot.pause()
+            assert table.has_focus
+            projects.focus()
+            await pilot.press("enter")
+            assert table.has_focus
     finally:
         services.close()

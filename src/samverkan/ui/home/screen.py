@@ -10,8 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from samverkan.domain.errors import problem_sentence
 from samverkan.domain.labels import status_label
@@ -19,6 +18,7 @@ from samverkan.domain.overview import MeetingStatus, MeetingSummary, ProjectSumm
 from samverkan.i18n import _, pgettext
 from samverkan.ui.base import SamverkanScreen
 from samverkan.ui.home.meeting_table import MeetingTable
+from samverkan.ui.home.project_list import ProjectList
 from samverkan.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -75,11 +75,13 @@ class HomeScreen(SamverkanScreen):
         self.projects: list[ProjectSummary] = []
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        # Header's look (the app's title — the database) in one widget: Textual's Header
+        # is four, each styled and laid out before the first frame.
+        yield Static(id="title-bar")
         with Horizontal(id="panes"):
             with Vertical(id="projects-pane"):
                 yield Static(_("Learning projects"), classes="pane-title")
-                yield OptionList(id="projects")
+                yield ProjectList(id="projects")
             with Vertical(id="meetings-pane"):
                 yield Static(_("Meetings"), classes="pane-title", id="meetings-title")
                 yield MeetingTable(
@@ -102,6 +104,9 @@ class HomeScreen(SamverkanScreen):
         # A server database shows its URL, without any password.
         where = self.samverkan.db_path
         self.sub_title = where.name if isinstance(where, Path) else str(where)
+        self.query_one("#title-bar", Static).update(
+            self.app.format_title(self.app.title, self.sub_title)
+        )
         if self.samverkan.services_ready() or not isinstance(where, Path):
             self.load_projects()
             return
@@ -121,6 +126,10 @@ class HomeScreen(SamverkanScreen):
         # holds the GIL, and on a busy machine a timer started earlier fired before the
         # first frame was out.
         self.call_after_frame(lambda: self.set_timer(0.25, self.open_services))
+
+    def title_bar_text(self) -> str:
+        """What the title bar shows: the app's title and the database."""
+        return str(self.query_one("#title-bar", Static).content)
 
     def action_refresh(self) -> None:
         self.load_projects()
@@ -164,7 +173,7 @@ class HomeScreen(SamverkanScreen):
     def action_analysis(self) -> None:
         from samverkan.ui.analysis.screen import AnalysisScreen
 
-        option_list = self.query_one("#projects", OptionList)
+        option_list = self.query_one("#projects", ProjectList)
         if option_list.highlighted is not None and self.projects:
             self.app.push_screen(AnalysisScreen(self.projects[option_list.highlighted].id))
 
@@ -193,10 +202,9 @@ class HomeScreen(SamverkanScreen):
 
     def show_projects(self, projects: list[ProjectSummary]) -> None:
         self.projects = projects
-        option_list = self.query_one("#projects", OptionList)
+        option_list = self.query_one("#projects", ProjectList)
         highlighted = option_list.highlighted
-        option_list.clear_options()
-        option_list.add_options(Option(f"{p.short}\n[dim]{p.name}[/]", id=p.id) for p in projects)
+        option_list.set_entries([(p.short, p.name) for p in projects])
         empty = not projects
         self.query_one("#panes").display = not empty
         self.query_one("#empty", Static).display = empty
@@ -222,12 +230,12 @@ class HomeScreen(SamverkanScreen):
             option_list.focus()
         self.show_meetings(projects[option_list.highlighted or 0])
 
-    @on(OptionList.OptionHighlighted, "#projects")
-    def _project_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if 0 <= event.option_index < len(self.projects):
-            self.show_meetings(self.projects[event.option_index])
+    @on(ProjectList.Highlighted, "#projects")
+    def _project_highlighted(self, event: ProjectList.Highlighted) -> None:
+        if 0 <= event.index < len(self.projects):
+            self.show_meetings(self.projects[event.index])
 
-    @on(OptionList.OptionSelected, "#projects")
+    @on(ProjectList.Selected, "#projects")
     def _project_selected(self) -> None:
         self.query_one("#meetings", MeetingTable).focus()
 
@@ -257,7 +265,7 @@ class HomeScreen(SamverkanScreen):
         )
 
     def selected_meeting(self) -> MeetingSummary | None:
-        option_list = self.query_one("#projects", OptionList)
+        option_list = self.query_one("#projects", ProjectList)
         if option_list.highlighted is None or not self.projects:
             return None
         project = self.projects[option_list.highlighted]
