@@ -70,3 +70,38 @@ async def test_an_open_meeting_is_out_of_full_collections_until_it_closes(
         app.pop_screen()
         await until(pilot, lambda: gc.get_freeze_count() == 0, "the heap released")
     gc.unfreeze()
+
+
+async def test_a_side_panel_update_lays_the_screen_out_only_when_its_height_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    from samverkan.ui.widgets.repaint import show_text
+
+    class Panel(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("", id="panel")
+
+    layouts: list[bool] = []
+    original = Static.update
+
+    def spied(self: Static, content: object = "", *, layout: bool = True) -> None:
+        layouts.append(layout)
+        original(self, content, layout=layout)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Static, "update", spied)
+    app = Panel()
+    async with app.run_test(size=(40, 10)) as pilot:
+        panel = app.query_one("#panel", Static)
+        show_text(panel, Text("SKE  3\nUME  1"))
+        await pilot.pause()
+        show_text(panel, Text("SKE  4\nUME  1"))  # a count moves: same height
+        show_text(panel, Text("SKE  4\nUME  1"))  # the same text: nothing at all
+        show_text(panel, Text("SKE  4\nUME  1\nAF   2"))  # a row more
+        show_text(panel, Text("SKE  4\n" + "x" * 50))  # the long line wraps: three still
+        await pilot.pause()
+        assert layouts == [True, False, True, False]
+        assert "x" * 10 in str(panel.render())

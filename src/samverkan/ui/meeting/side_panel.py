@@ -17,6 +17,7 @@ from samverkan.domain.clock import ClockState
 from samverkan.domain.model import MeetingView, NoteKind, NoteView, PhaseKind
 from samverkan.i18n import _, ngettext
 from samverkan.ui.widgets.participation import ParticipationPanel, RemarkCounts
+from samverkan.ui.widgets.repaint import show_text
 
 
 class SidePanel(VerticalScroll):
@@ -43,7 +44,7 @@ class SidePanel(VerticalScroll):
     ) -> None:
         extra = self.query_one("#side-extra", Static)
         if meeting is None or kind != PhaseKind.OBSERVATION or state.closed:
-            extra.update(decisions_and_actions(counts))
+            show_text(extra, decisions_and_actions(counts))
             return
         from samverkan.domain.tally import tally
 
@@ -54,7 +55,7 @@ class SidePanel(VerticalScroll):
             for polarity in dimension.polarities:
                 for code in polarity.codes[:5]:
                     text.append(f" {code.count:>3} {code.code.label}\n")
-        extra.update(text if seen else Text(_("No tags yet."), style="dim"))
+        show_text(extra, text if seen else Text(_("No tags yet."), style="dim"))
 
 
 def decisions_and_actions(counts: RemarkCounts) -> Text:

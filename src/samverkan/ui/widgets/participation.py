@@ -20,6 +20,7 @@ from samverkan.domain.clock import ClockState, format_duration
 from samverkan.domain.model import NoteKind, NoteView, OrganisationView
 from samverkan.i18n import _
 from samverkan.ui.theme_colours import style
+from samverkan.ui.widgets.repaint import show_text
 
 
 def floor_key(position: int) -> str | None:
@@ -107,7 +108,7 @@ class ParticipationPanel(Static):
         else:
             text.append(_("Everyone has been heard in this phase."), style="dim")
         text.no_wrap = False
-        self.update(text)
+        show_text(self, text)
         self._rows = len(organisations)
 
     _rows = 0
