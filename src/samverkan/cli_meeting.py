@@ -16,7 +16,7 @@ def add_commands(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from samverkan.cli import finish_app, open_cli_services
+    from samverkan.cli import open_cli_services, run_app
     from samverkan.domain.model import MeetingStatus
     from samverkan.ui.app import make_app
 
@@ -29,8 +29,4 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise
     app = make_app(services)
     app.start_meeting = (meeting_id, planned)
-    try:
-        app.run()
-    finally:
-        status = finish_app(app)
-    return status
+    return run_app(app)
