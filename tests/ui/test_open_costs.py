@@ -105,3 +105,35 @@ async def test_a_side_panel_update_lays_the_screen_out_only_when_its_height_chan
         await pilot.pause()
         assert layouts == [True, False, True, False]
         assert "x" * 10 in str(panel.render())
+
+
+async def test_typing_lays_nothing_out_and_a_long_line_still_scrolls_to_its_end(
+    imported: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.screen import Screen
+    from textual.widgets import Input
+
+    mid = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(mid)
+    app = make_app(imported, clock, poll_seconds=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = MeetingScreen(mid)
+        app.push_screen(screen)
+        await until(pilot, lambda: screen._live_cursor is not None, "the meeting loaded")
+        await settle(pilot)
+        layouts: list[int] = []
+        original = Screen._refresh_layout
+
+        def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
+            layouts.append(1)
+            original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        text = "ett långt anförande " * 5 + "SLUT"
+        await pilot.press(*[("space" if c == " " else c) for c in text])
+        await pilot.pause()
+        note_input = screen.query_one("#note-input", Input)
+        assert note_input.value == text
+        assert layouts == []
+        assert note_input.scroll_offset.x > 0
+        assert "SLUT" in str(note_input.render_line(0).text)

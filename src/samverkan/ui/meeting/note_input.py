@@ -40,6 +40,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import events
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Input
 
 LINE_BREAK = "⏎"
@@ -97,6 +99,18 @@ class NoteInput(Input):
     def ask(self, question: Question) -> None:
         """The next key answers ``question`` (one at a time: a new one replaces it)."""
         self.question = question
+
+    def _watch_value(self, value: str) -> None:
+        # Textual's Input sets its virtual size, a reactive that lays out the whole
+        # screen, on every key: 5 ms a key in a meeting of 5,000 notes, and the next
+        # key and its frame waited for it. The line's height is fixed (one row) and
+        # its width by the layout; the virtual width only says how far the line
+        # scrolls, so it is set here without a layout (the same value then leaves
+        # Input's own assignment with nothing to do).
+        if not self.styles.auto_dimensions:
+            self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+            self.refresh()
+        super()._watch_value(value)
 
     def load(self, text: str) -> None:
         """Put a note's text in the line (editing), cursor at its end."""
