@@ -48,3 +48,44 @@ def test_closing_stops_the_thread(imported: Services, db_path: Path) -> None:  #
     checkpoints = imported.database.checkpoints
     checkpoints.close()
     assert checkpoints._thread is not None and not checkpoints._thread.is_alive()
+
+
+def test_a_checkpoint_waits_for_a_quiet_file_and_not_forever(tmp_path: Path) -> None:
+    """Commits by anyone (here another connection) keep it waiting; a quiet pause
+    lets it run; steady writing past the longest deferral does too."""
+    from samverkan.store.checkpoint import Checkpointer
+
+    path = tmp_path / "quiet.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("CREATE TABLE t (x)")
+
+    def write_for(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            writer.execute("INSERT INTO t VALUES (1)")
+            time.sleep(0.02)
+
+    patient = Checkpointer(path, pause=2.0, max_defer=3600)
+    try:
+        patient.committed()
+        write_for(4.0)  # never two seconds without a commit
+        assert patient.checkpoints == 0
+        deadline = time.monotonic() + 30
+        while patient.checkpoints == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert patient.checkpoints == 1
+    finally:
+        patient.close()
+    hurried = Checkpointer(path, pause=2.0, max_defer=0.5)
+    try:
+        hurried.committed()
+        end = time.monotonic() + 30
+        while hurried.checkpoints == 0 and time.monotonic() < end:
+            writer.execute("INSERT INTO t VALUES (1)")
+            time.sleep(0.02)
+        assert hurried.checkpoints == 1  # while the writing went on
+    finally:
+        hurried.close()
+        writer.close()
