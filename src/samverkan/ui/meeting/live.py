@@ -105,7 +105,7 @@ class MeetingLive(MeetingComposer):
                 stream.upsert(note)
                 changed = True
         if changed:
-            stream.refresh_notes()
+            # Only the changed rows are drawn again (the stream's cache is keyed by note).
             self._paint_live()
         room = (changes.phase_id, changes.status)
         if room != self._live_room:
