@@ -5,56 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-from samverkan.domain.model import (
-    CodeView,
-    NoteKind,
-    NoteView,
-    OrganisationView,
-    PersonView,
-    PhaseKind,
-    PhaseView,
-    Polarity,
-    TagView,
-)
-from samverkan.store import tables as t
-
-
-def organisation_view(row: t.Organisation) -> OrganisationView:
-    return OrganisationView(
-        id=row.id, short=row.short, name=row.name, kind=row.kind, position=row.position
-    )
-
-
-def person_view(row: t.Person) -> PersonView:
-    return PersonView(id=row.id, name=row.name, organisation_id=row.organisation_id)
-
-
-def code_view(row: t.Code) -> CodeView:
-    return CodeView(
-        id=row.id,
-        slug=row.slug,
-        label=row.label,
-        description=row.description,
-        dimension=row.dimension,
-        polarity=Polarity(row.polarity),
-        hotkey=row.hotkey,
-        position=row.position,
-    )
-
-
-def phase_view(row: t.Phase) -> PhaseView:
-    return PhaseView(
-        id=row.id,
-        position=row.position,
-        kind=PhaseKind(row.kind),
-        title=row.title,
-        planned_minutes=row.planned_minutes,
-        prompts=tuple(row.prompts),
-        script=row.script,
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        covered=tuple(i for i in row.covered if isinstance(i, int)),
-    )
+from samverkan.domain.model import NoteKind, NoteView, TagView
 
 
 class NoteRow(Protocol):
