@@ -16,14 +16,16 @@ from textual.widgets import Static
 
 def show_text(widget: Static, text: Text) -> None:
     """Show ``text`` in ``widget`` (whose width is fixed by its layout)."""
-    shown = getattr(widget, "_samverkan_shown", None)
-    if shown is not None and shown == text:
+    shown = widget.content
+    if isinstance(shown, Text) and shown == text:
         return  # the same text: nothing to paint
     width = widget.content_region.width
-    height = _height(widget, text, width) if width > 0 else None
-    same = height is not None and shown is not None and height == _height(widget, shown, width)
+    same = (
+        isinstance(shown, Text)
+        and width > 0
+        and _height(widget, text, width) == _height(widget, shown, width)
+    )
     widget.update(text, layout=not same)
-    widget._samverkan_shown = text.copy()  # type: ignore[attr-defined]
 
 
 def _height(widget: Static, text: Text, width: int) -> int:
