@@ -65,29 +65,23 @@ class ProjectList(ScrollView, can_focus=True):
         Binding("up", "cursor_up", _("Up"), show=False),
     ]
 
-    class Highlighted(Message):
+    class _ProjectMessage(Message):
+        """A project of the list, by its index (as OptionList's OptionMessage)."""
+
+        def __init__(self, project_list: ProjectList, index: int) -> None:
+            super().__init__()
+            self.project_list = project_list
+            self.index = index
+
+        @property
+        def control(self) -> ProjectList:
+            return self.project_list
+
+    class Highlighted(_ProjectMessage):
         """Another project is highlighted (by a key, a click or the program)."""
 
-        def __init__(self, project_list: ProjectList, index: int) -> None:
-            super().__init__()
-            self.project_list = project_list
-            self.index = index
-
-        @property
-        def control(self) -> ProjectList:
-            return self.project_list
-
-    class Selected(Message):
+    class Selected(_ProjectMessage):
         """Enter, or a click on the highlighted project."""
-
-        def __init__(self, project_list: ProjectList, index: int) -> None:
-            super().__init__()
-            self.project_list = project_list
-            self.index = index
-
-        @property
-        def control(self) -> ProjectList:
-            return self.project_list
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
