@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from tests.ui.test_meeting_live import until
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from samverkan.domain.clock import ManualClock
 from samverkan.services import open_services
 from samverkan.services.demo import build_demo
-from samverkan.ui.app import make_app
+from samverkan.ui.app import SamverkanApp, make_app
 from samverkan.ui.home.meeting_table import MeetingTable
 from samverkan.ui.home.project_list import ProjectList
 from samverkan.ui.home.screen import HomeScreen
@@ -112,9 +116,11 @@ async def test_the_start_shows_the_listing_read_ahead_then_opens_the_services(
         app.close_services()
 
 
-async def test_the_meetings_table_moves_and_opens_by_keys_and_mouse(
+@asynccontextmanager
+async def demo_home(
     tmp_path: Path, clock: ManualClock
-) -> None:
+) -> AsyncIterator[tuple[SamverkanApp, Pilot[None], HomeScreen]]:
+    """The app on a fresh demo database at 80×24, its home screen filled."""
     path = tmp_path / "demo.db"
     build_demo(path)
     services = open_services(path, clock=clock)
@@ -125,87 +131,71 @@ async def test_the_meetings_table_moves_and_opens_by_keys_and_mouse(
             await pilot.pause()
             home = app.screen
             assert isinstance(home, HomeScreen)
-            table = home.query_one("#meetings", MeetingTable)
-            await pilot.press("tab")
-            assert table.has_focus and table.cursor_row == 0
-            await pilot.press("down", "down")
-            assert table.cursor_row == 2
-            await pilot.press("end")
-            assert table.cursor_row == table.row_count - 1
-            await pilot.press("down")  # stays on the last row
-            assert table.cursor_row == table.row_count - 1
-            await pilot.press("home")
-            assert table.cursor_row == 0
-            await pilot.press("pagedown")
-            assert table.cursor_row == table.row_count - 1  # five rows: one page
-            await pilot.press("pageup")
-            assert table.cursor_row == 0
-            # A click moves the cursor (the heading is the table's first line) …
-            await pilot.click("#meetings", offset=(4, 2))
-            assert table.cursor_row == 1 and isinstance(app.screen, HomeScreen)
-            selected = home.selected_meeting()
-            assert selected is not None and selected.number == 2
-            # … a click on the row under the cursor opens that meeting.
-            await pilot.click("#meetings", offset=(4, 2))
-            for _ in range(100):
-                if app.screen is not home:
-                    break
-                await pilot.pause(0.05)
-            assert app.screen is not home
-            await pilot.press("escape")
-            for _ in range(100):
-                if app.screen is home:
-                    break
-                await pilot.pause(0.05)
-            assert app.screen is home
-            # Enter on a row opens it too.
-            table.focus()
-            await pilot.press("enter")
-            for _ in range(100):
-                if app.screen is not home:
-                    break
-                await pilot.pause(0.05)
-            assert app.screen is not home
+            yield app, pilot, home
     finally:
         services.close()
+
+
+async def test_the_meetings_table_moves_and_opens_by_keys_and_mouse(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    async with demo_home(tmp_path, clock) as (app, pilot, home):
+        table = home.query_one("#meetings", MeetingTable)
+        await pilot.press("tab")
+        assert table.has_focus and table.cursor_row == 0
+        await pilot.press("down", "down")
+        assert table.cursor_row == 2
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("down")  # stays on the last row
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("pagedown")
+        assert table.cursor_row == table.row_count - 1  # five rows: one page
+        await pilot.press("pageup")
+        assert table.cursor_row == 0
+        # A click moves the cursor (the heading is the table's first line) …
+        await pilot.click("#meetings", offset=(4, 2))
+        assert table.cursor_row == 1 and isinstance(app.screen, HomeScreen)
+        selected = home.selected_meeting()
+        assert selected is not None and selected.number == 2
+        # … a click on the row under the cursor opens that meeting.
+        await pilot.click("#meetings", offset=(4, 2))
+        await until(pilot, lambda: app.screen is not home, "a meeting opened")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is home, "back on the home screen")
+        # Enter on a row opens it too.
+        table.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is not home, "a meeting opened")
 
 
 async def test_the_projects_list_moves_and_selects_by_keys_and_mouse(
     tmp_path: Path, clock: ManualClock
 ) -> None:
-    path = tmp_path / "demo.db"
-    build_demo(path)
-    services = open_services(path, clock=clock)
-    try:
-        app = make_app(services, clock)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            home = app.screen
-            assert isinstance(home, HomeScreen)
-            projects = home.query_one("#projects", ProjectList)
-            table = home.query_one("#meetings", MeetingTable)
-            assert projects.has_focus
-            assert home.title_bar_text() == "samverkan — demo.db"
-            await pilot.press("home")
-            assert home.projects[projects.highlighted or 0].short == "foretag"
-            assert table.get_row_at(0)[5].startswith(home.projects[0].meetings[0].title[:5])
-            await pilot.press("end")
-            assert projects.highlighted == 1
-            await pilot.press("pageup")
-            assert projects.highlighted == 0
-            await pilot.press("down")
-            assert projects.highlighted == 1
-            # A click highlights (the first project's lines are at the top) …
-            await pilot.click("#projects", offset=(3, 0))
-            await pilot.pause()
-            assert projects.highlighted == 0
-            # … a click on the highlighted project selects it: the meetings get the focus.
-            await pilot.click("#projects", offset=(3, 1))
-            await pilot.pause()
-            assert table.has_focus
-            projects.focus()
-            await pilot.press("enter")
-            assert table.has_focus
-    finally:
-        services.close()
+    async with demo_home(tmp_path, clock) as (_app, pilot, home):
+        projects = home.query_one("#projects", ProjectList)
+        table = home.query_one("#meetings", MeetingTable)
+        assert projects.has_focus
+        assert home.title_bar_text() == "samverkan — demo.db"
+        await pilot.press("home")
+        assert home.projects[projects.highlighted or 0].short == "foretag"
+        assert table.get_row_at(0)[5].startswith(home.projects[0].meetings[0].title[:5])
+        await pilot.press("end")
+        assert projects.highlighted == 1
+        await pilot.press("pageup")
+        assert projects.highlighted == 0
+        await pilot.press("down")
+        assert projects.highlighted == 1
+        # A click highlights (the first project's lines are at the top) …
+        await pilot.click("#projects", offset=(3, 0))
+        await pilot.pause()
+        assert projects.highlighted == 0
+        # … a click on the highlighted project selects it: the meetings get the focus.
+        await pilot.click("#projects", offset=(3, 1))
+        await pilot.pause()
+        assert table.has_focus
+        projects.focus()
+        await pilot.press("enter")
+        assert table.has_focus

@@ -21,6 +21,34 @@ from samverkan.ui.meeting.screen import MeetingScreen
 from samverkan.ui.widgets.note_stream import NoteStream
 
 
+def hold_the_rest(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[Any]]:
+    """A meeting screen shows its newest 3 notes first; its read of all the notes waits
+    until the returned event is set. Every read is recorded in the returned list."""
+    monkeypatch.setattr(meeting_screen, "FIRST_NOTES", 3)
+    release = threading.Event()
+    looks: list[Any] = []
+    original = MeetingLive.live_changes
+
+    def live_changes(self: MeetingLive, cursor: Any, first: int | None = None) -> Any:
+        if cursor is None and first is None:
+            release.wait(20)
+        found = original(self, cursor, first)
+        looks.append(found)
+        return found
+
+    monkeypatch.setattr(MeetingLive, "live_changes", live_changes)
+    return release, looks
+
+
+async def first_notes_shown(pilot: Pilot[None], meeting_id: str) -> MeetingScreen:
+    """The meeting screen pushed, once it shows its first notes."""
+    screen = MeetingScreen(meeting_id)
+    pilot.app.push_screen(screen)
+    await until(pilot, lambda: screen.meeting is not None, "the first notes shown")
+    assert pilot.app.screen is screen
+    return screen
+
+
 async def type_while_loading(pilot: Pilot[None], text: str) -> None:
     """A note typed and committed while the rest is held back (``settle`` would wait
     for every worker, the held one too)."""
@@ -50,26 +78,11 @@ async def test_the_phase_shows_first_and_the_rest_follows_with_what_was_typed(
     for n in range(6):
         clock.advance(1)
         now.append(imported.notes.add(mid, NoteDraft(f"Denna fas {n}")).id)
-    monkeypatch.setattr(meeting_screen, "FIRST_NOTES", 3)
     # The rest waits until the test has typed a note into the half-loaded screen.
-    typed = threading.Event()
-    looks: list[Any] = []
-    original = MeetingLive.live_changes
-
-    def live_changes(self: MeetingLive, cursor: Any, first: int | None = None) -> Any:
-        if cursor is None and first is None:
-            typed.wait(20)
-        found = original(self, cursor, first)
-        looks.append(found)
-        return found
-
-    monkeypatch.setattr(MeetingLive, "live_changes", live_changes)
+    typed, looks = hold_the_rest(monkeypatch)
     app = make_app(imported, clock, poll_seconds=0.05)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(MeetingScreen(mid))
-        screen = app.screen
-        assert isinstance(screen, MeetingScreen)
-        await until(pilot, lambda: screen.meeting is not None, "the first notes shown")
+        screen = await first_notes_shown(pilot, mid)
         stream = screen.query_one("#notes", NoteStream)
         assert [n.id for n in stream.notes] == now[-3:]
         assert screen._live_cursor is None  # no polling before the rest is in
@@ -100,22 +113,10 @@ async def test_a_note_deleted_elsewhere_while_the_rest_loads_does_not_come_back(
     for n in range(6):
         clock.advance(1)
         ids.append(imported.notes.add(mid, NoteDraft(f"Anteckning {n}")).id)
-    monkeypatch.setattr(meeting_screen, "FIRST_NOTES", 3)
-    deleted = threading.Event()
-    original = MeetingLive.live_changes
-
-    def live_changes(self: MeetingLive, cursor: Any, first: int | None = None) -> Any:
-        if cursor is None and first is None:
-            deleted.wait(20)
-        return original(self, cursor, first)
-
-    monkeypatch.setattr(MeetingLive, "live_changes", live_changes)
+    deleted, _looks = hold_the_rest(monkeypatch)
     app = make_app(imported, clock, poll_seconds=0.05)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(MeetingScreen(mid))
-        screen = app.screen
-        assert isinstance(screen, MeetingScreen)
-        await until(pilot, lambda: screen.meeting is not None, "the first notes shown")
+        screen = await first_notes_shown(pilot, mid)
         assert ids[-1] in screen.notes
         imported.notes.delete(ids[-1])  # on another laptop, between the two reads
         clock.advance(1)
