@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual._path import CSSPathType
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -22,6 +23,7 @@ from textual.screen import Screen
 
 from samverkan.i18n import _, ngettext
 from samverkan.store.location import DatabaseLocation
+from samverkan.ui import heap
 from samverkan.ui.commands import SamverkanCommands
 from samverkan.ui.home.screen import HomeScreen
 
@@ -116,6 +118,8 @@ class SamverkanApp(App[None]):
         self.start_meeting: tuple[str, bool] | None = None
         # Ring the terminal bell at a timebox's warning and overtime (settings: bell = true).
         self.bell_enabled = False
+        # When a key was last pressed: the held-back full collection waits for a pause.
+        self.last_key = time.monotonic()
 
     def get_driver_class(self) -> type[Driver]:
         # Esc then a letter is Esc then a letter, even when they arrive together.
@@ -135,6 +139,20 @@ class SamverkanApp(App[None]):
         if not self._batch_count and self.screen_stack:
             # What SamverkanScreen did not render during the batch, now.
             self.screen.check_idle()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)):
+            self.last_key = time.monotonic()
+        await super().on_event(event)
+
+    def tidy_heap(self) -> None:
+        """The full garbage collection an open meeting holds back, at a pause in the
+        typing (see ui/heap.py): not between a key and its frame. Called by the
+        screens that hold the heap, from the timers they have anyway (a timer of the
+        app's own, ticking once a second, cost 2 MB a round of the memory test)."""
+        now = time.monotonic()
+        if heap.due(now, self.last_key):
+            heap.tidy(now)
 
     def on_mount(self) -> None:
         self._apply_settings()

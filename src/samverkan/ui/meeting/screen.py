@@ -236,6 +236,7 @@ class MeetingScreen(MeetingLive):
     # ------------------------------------------------------------ painting
 
     def _tick(self) -> None:
+        self.samverkan.tidy_heap()
         if self.meeting is None:
             return
         self.state = replay(self.events, self.samverkan.clock())

@@ -140,6 +140,7 @@ class ObserveBase(SamverkanScreen):
         heap.hold()
 
     def _tick(self) -> None:
+        self.samverkan.tidy_heap()
         # Asking whether anything was committed is a pragma: no worker for an idle file.
         if (
             self._cursor is not None
