@@ -194,7 +194,7 @@ def test_full_collections_wait_for_a_pause_in_the_typing() -> None:
     before = gc.get_threshold()
     heap.hold()
     try:
-        assert heap.held() and gc.get_threshold()[2] > 10**6
+        assert heap.held() and min(gc.get_threshold()[1:]) > 10**6
         began = heap._last_tidy
         assert not heap.due(began + 1, last_key=began)  # just held
         pause, longest = heap.PAUSE_SECONDS, heap.LONGEST_SECONDS

@@ -124,13 +124,10 @@ class NoteService:
             raise UserError(_("the note is empty; type some text before pressing Enter"))
         now = typed_at or self._clock()
         note_id = draft.id or new_id()
-        with self._db.write(wait=wait) as session:
-            # On the DBAPI connection of this transaction: this runs on every Enter,
-            # and SQLAlchemy's statement machinery would cost more than SQLite does.
-            connection = session.connection()
-            dbapi = connection.connection.driver_connection
-            assert dbapi is not None
-            sql = _driver_statements(connection.dialect)
+        # On the driver's connection: this runs on every Enter, and SQLAlchemy's
+        # session and statement machinery would cost more than SQLite does.
+        with self._db.driver_write(wait=wait) as (dbapi, dialect):
+            sql = _driver_statements(dialect)
             row = dbapi.execute(sql[0], (meeting_id,)).fetchone()
             if row is None:
                 raise UserError(_("the meeting no longer exists in this database"))
@@ -167,7 +164,7 @@ class NoteService:
                 "revision": 1,
                 "updated_at": now,
             }
-            note_insert, revision_insert = self._raw_inserts(connection.dialect)
+            note_insert, revision_insert = self._raw_inserts(dialect)
             if dbapi.execute(note_insert.sql, note_insert.params(values)).rowcount == 0:
                 # The note is there already: this is a retry of a commit that reached
                 # the database but whose answer did not (a server connection lost at

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import URL, Dialect, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
@@ -120,6 +120,16 @@ class Database:
         raise NotImplementedError
         yield
 
+    @contextmanager
+    def driver_write(self, *, wait: bool = True) -> Iterator[tuple[Any, Dialect]]:
+        """One write transaction on the driver's own connection (``sqlite3``,
+        ``psycopg``) and its dialect, for the one path where SQLAlchemy's session costs
+        more than the database does (Enter). The same turns, checks and errors as
+        :meth:`write`; it commits on leaving the block, or rolls back if it raises."""
+        with self.write(wait=wait) as session:
+            connection = session.connection()
+            yield connection.connection.driver_connection, connection.dialect
+
     def change_token(self) -> int | None:
         """A number that moves when another connection commits (None: unknown, read anyway)."""
         return None
@@ -147,6 +157,8 @@ class SqliteDatabase(Database):
         self.engine = engine
         self._writer = engine.execution_options(**{_IMMEDIATE: True})
         self._nowait: Engine | None = None
+        self._driver: sqlite3.Connection | None = None  # see driver_write
+        self._driver_timeout = BUSY_TIMEOUT_MS
         self.turns = WriteTurns(path)
         self.checkpoints = Checkpointer(path)
         # Asked before every write: a deleted or replaced file is noticed, not written into.
@@ -182,6 +194,45 @@ class SqliteDatabase(Database):
         self.checkpoints.committed()
 
     @contextmanager
+    def driver_write(self, *, wait: bool = True) -> Iterator[tuple[Any, Dialect]]:
+        """On a connection of its own, kept open: through a session, checking a pooled
+        connection out, beginning and committing cost 0.6 ms of an Enter's 1.9 against
+        0.2 ms on the driver (measured with 20 ms between writes, as between keys)."""
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(self.turns.turn(wait=wait))
+            except Busy as exc:
+                raise DatabaseBusy(self.path) from exc
+            self.identity.check()
+            connection = self._driver_connection(BUSY_TIMEOUT_MS if wait else 0)
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise DatabaseBusy(self.path) from exc
+                raise
+            try:
+                yield connection, self.engine.dialect
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+        self.checkpoints.committed()
+
+    def _driver_connection(self, busy_timeout_ms: int) -> sqlite3.Connection:
+        """The writers' own connection (used inside the turn only, so by one thread at a
+        time), set up as the engine's, with this write's busy timeout."""
+        if self._driver is None:
+            connection = sqlite3.connect(self.path, check_same_thread=False)
+            _on_connect(connection, busy_timeout_ms)
+            self._driver, self._driver_timeout = connection, busy_timeout_ms
+        if self._driver_timeout != busy_timeout_ms:
+            self._driver.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+            self._driver_timeout = busy_timeout_ms
+        return self._driver
+
+    @contextmanager
     def _nowait_session(self) -> Iterator[Session]:
         if self._nowait is None:
             self._nowait = make_engine(self.path, busy_timeout_ms=0, pool_size=1).execution_options(
@@ -199,6 +250,9 @@ class SqliteDatabase(Database):
 
     def dispose(self) -> None:
         self.checkpoints.close()
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
         self.engine.dispose()
         if self._nowait is not None:
             self._nowait.dispose()
