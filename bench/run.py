@@ -180,7 +180,11 @@ class RawInserter:
     """The same note and revision rows through bare ``sqlite3``: BEGIN IMMEDIATE … COMMIT.
 
     The connection is set up as the app's (WAL, ``synchronous=FULL``, foreign
-    keys on), so the difference to :class:`ServiceInserter` is the app's own cost.
+    keys on, no automatic checkpoint: see ``store/checkpoint.py``), so the
+    difference to :class:`ServiceInserter` is the app's own cost. With SQLite's
+    automatic checkpoint the baseline folded the log back into the database every
+    few dozen notes, inside its own insert and right before the app's next Enter,
+    which then waited for the disk behind it.
     """
 
     def __init__(self, path: Path, meeting_id: str, *, seed: int = 7) -> None:
@@ -190,6 +194,7 @@ class RawInserter:
             "journal_mode = WAL",
             "synchronous = FULL",
             "foreign_keys = ON",
+            "wal_autocheckpoint = 0",
         ):
             self.connection.execute(f"PRAGMA {pragma}")
         self.meeting_id = meeting_id

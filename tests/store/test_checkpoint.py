@@ -89,3 +89,20 @@ def test_a_checkpoint_waits_for_a_quiet_file_and_not_forever(tmp_path: Path) -> 
     finally:
         hurried.close()
         writer.close()
+
+
+def test_a_deferred_checkpoint_goes_right_after_this_process_commits(tmp_path: Path) -> None:
+    """Once deferred long enough it waits for our next commit, not for a pause."""
+    import threading
+
+    from samverkan.store.checkpoint import Checkpointer
+
+    checkpointer = Checkpointer(tmp_path / "any.db", pause=600, max_defer=0)
+    stopped: list[bool] = []
+    waiting = threading.Thread(target=lambda: stopped.append(checkpointer._right_after_a_commit()))
+    waiting.start()
+    deadline = time.monotonic() + 30
+    while waiting.is_alive() and time.monotonic() < deadline:
+        checkpointer._wake.set()  # what committed() does: a commit of ours
+        waiting.join(0.05)
+    assert stopped == [False]  # not the 600 s pause: the commit ended the wait
