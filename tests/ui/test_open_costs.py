@@ -161,6 +161,7 @@ async def test_enter_and_another_writers_note_and_tag_lay_nothing_out(
         await settle(pilot)
         stream = screen.query_one("#notes", NoteStream)
         assert stream.show_vertical_scrollbar
+        assert not stream.show_horizontal_scrollbar  # rows are cut to the width
         layouts: list[int] = []
         original = Screen._refresh_layout
 

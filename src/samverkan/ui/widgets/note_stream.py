@@ -42,6 +42,9 @@ class NoteStream(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     NoteStream {
         background: $surface;
+        /* A row is cut to the width with an ellipsis: never a horizontal scrollbar
+           (the vertical one's width made the rows one cell too wide for it). */
+        overflow-x: hidden;
     }
     NoteStream > .note-stream--cursor {
         background: $primary 40%;
