@@ -9,6 +9,7 @@ import sys
 import pytest
 from tests.ui.test_meeting import settle
 from tests.ui.test_meeting_live import until
+from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
 from samverkan.domain.clock import ManualClock
@@ -64,9 +65,7 @@ async def test_an_open_meeting_is_out_of_full_collections_until_it_closes(
     # The app's threads hand the interpreter over within a millisecond.
     assert sys.getswitchinterval() == pytest.approx(app_module.SWITCH_INTERVAL)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = MeetingScreen(mid)
-        app.push_screen(screen)
-        await until(pilot, lambda: screen._live_cursor is not None, "the whole meeting loaded")
+        await opened(pilot, mid)
         assert gc.get_freeze_count() > 0
         app.pop_screen()
         await until(pilot, lambda: gc.get_freeze_count() == 0, "the heap released")
@@ -108,28 +107,41 @@ async def test_a_side_panel_update_lays_the_screen_out_only_when_its_height_chan
         assert "x" * 10 in str(panel.render())
 
 
+async def opened(pilot: Pilot[None], meeting_id: str) -> MeetingScreen:
+    """The facilitator's screen of the meeting, pushed and with every note loaded."""
+    screen = MeetingScreen(meeting_id)
+    pilot.app.push_screen(screen)
+    await until(pilot, lambda: screen._live_cursor is not None, "the whole meeting loaded")
+    return screen
+
+
+def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, one entry for every layout of a whole screen."""
+    from textual.screen import Screen
+
+    layouts: list[int] = []
+    original = Screen._refresh_layout
+
+    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
+        layouts.append(1)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    return layouts
+
+
 async def test_typing_lays_nothing_out_and_a_long_line_still_scrolls_to_its_end(
     imported: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from textual.screen import Screen
     from textual.widgets import Input
 
     mid = imported.projects.resolve_ref("grupp-1/1")
     imported.meetings.start(mid)
     app = make_app(imported, clock, poll_seconds=3600)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = MeetingScreen(mid)
-        app.push_screen(screen)
-        await until(pilot, lambda: screen._live_cursor is not None, "the meeting loaded")
+        screen = await opened(pilot, mid)
         await settle(pilot)
-        layouts: list[int] = []
-        original = Screen._refresh_layout
-
-        def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
-            layouts.append(1)
-            original(self, *args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        layouts = count_layouts(monkeypatch)
         text = "ett långt anförande " * 5 + "SLUT"
         await pilot.press(*[("space" if c == " " else c) for c in text])
         await pilot.pause()
@@ -146,7 +158,6 @@ async def test_enter_and_another_writers_note_and_tag_lay_nothing_out(
     """A fixed-height stream that grows by a note only moves its scrollbar: a layout
     of the whole screen (7 ms on 5,000 notes) after every Enter and every note
     another process wrote was what the next key waited behind."""
-    from textual.screen import Screen
 
     mid = imported.projects.resolve_ref("grupp-1/1")
     imported.meetings.start(mid)
@@ -155,21 +166,12 @@ async def test_enter_and_another_writers_note_and_tag_lay_nothing_out(
         imported.notes.add(mid, NoteDraft(f"Tidigare {n}"))
     app = make_app(imported, clock, poll_seconds=0.05)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = MeetingScreen(mid)
-        app.push_screen(screen)
-        await until(pilot, lambda: screen._live_cursor is not None, "the meeting loaded")
+        screen = await opened(pilot, mid)
         await settle(pilot)
         stream = screen.query_one("#notes", NoteStream)
         assert stream.show_vertical_scrollbar
         assert not stream.show_horizontal_scrollbar  # rows are cut to the width
-        layouts: list[int] = []
-        original = Screen._refresh_layout
-
-        def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
-            layouts.append(1)
-            original(self, *args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        layouts = count_layouts(monkeypatch)
         clock.advance(1)
         await pilot.press(*"Skrivet nu", "enter")
         await until(pilot, lambda: stream.notes[-1].text == "Skrivet nu", "the note shown")
@@ -241,9 +243,7 @@ async def test_a_meeting_left_alone_has_its_full_collection_at_its_clock_tick(
     imported.meetings.start(mid)
     app = make_app(imported, clock, poll_seconds=3600)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = MeetingScreen(mid)
-        app.push_screen(screen)
-        await until(pilot, lambda: screen._live_cursor is not None, "the whole meeting loaded")
+        screen = await opened(pilot, mid)
         # Keys pressed a moment ago: no collection while they come.
         monkeypatch.setattr(heap, "PAUSE_SECONDS", 3600.0)
         await pilot.press("a")
