@@ -232,10 +232,9 @@ class NoteStream(ScrollView, can_focus=True):
         # the whole screen and paint it all again: 7 ms at the median on a meeting of
         # 5,000 notes, after every Enter and every note another process added, with
         # the next key waiting. (A scrollbar that appears or goes still lays out: its
-        # reactive asks for it.)
+        # reactive asks for it.) Every caller repaints the rows itself.
         self.set_reactive(Widget.virtual_size, size)
         self._scroll_update(size)
-        self.refresh()
 
     # ------------------------------------------------------------ cursor
 
