@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.ui.test_meeting_live import until
 from textual.pilot import Pilot
 
 from samverkan.domain.clock import ManualClock
@@ -36,7 +37,9 @@ async def _settle(pilot: Pilot[None]) -> None:
 def _open(meeting_id: str, *keys: str):  # type: ignore[no-untyped-def]
     async def before(pilot: Pilot[None]) -> None:
         await _settle(pilot)
-        pilot.app.push_screen(ObserveScreen(meeting_id, "Cecilia Norberg"))
+        screen = ObserveScreen(meeting_id, "Cecilia Norberg")
+        pilot.app.push_screen(screen)  # its reading starts at mount: wait for the meeting
+        await until(pilot, lambda: screen.is_current and screen.meeting is not None, "loaded")
         await _settle(pilot)
         await pilot.press(*keys)
         await _settle(pilot)

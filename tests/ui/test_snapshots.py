@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.ui.test_meeting_live import until
 
 from samverkan.domain.clock import ManualClock
 from samverkan.services import open_services
@@ -30,6 +31,16 @@ async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def _show(pilot, screen) -> None:  # type: ignore[no-untyped-def]
+    """Push a meeting's screen and wait until its meeting is loaded: its reading
+    starts at mount, which a loaded machine may not have reached when the workers
+    are first waited for (the help was then taken before the screen had given the
+    note line the focus, and listed the note list's keys: 2 runs in 10)."""
+    pilot.app.push_screen(screen)
+    await until(pilot, lambda: screen.is_current and screen.meeting is not None, "loaded")
+    await _settle(pilot)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 def test_home(snap_compare, demo_app, size) -> None:  # type: ignore[no-untyped-def]
     app, _services, _clock = demo_app
@@ -42,8 +53,7 @@ def test_meeting_setup(snap_compare, demo_app) -> None:  # type: ignore[no-untyp
 
     async def before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _settle(pilot)
-        app.push_screen(MeetingSetupScreen(mid))
-        await _settle(pilot)
+        await _show(pilot, MeetingSetupScreen(mid))
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
 
@@ -58,8 +68,7 @@ def test_meeting_running_with_notes(snap_compare, demo_app, size) -> None:  # ty
 
     async def before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _settle(pilot)
-        app.push_screen(MeetingScreen(mid))
-        await _settle(pilot)
+        await _show(pilot, MeetingScreen(mid))
         await pilot.press("ctrl+l")
         await _settle(pilot)
 
@@ -72,8 +81,7 @@ def test_help(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
 
     async def before(pilot) -> None:  # type: ignore[no-untyped-def]
         await _settle(pilot)
-        app.push_screen(MeetingScreen(mid))
-        await _settle(pilot)
+        await _show(pilot, MeetingScreen(mid))
         await pilot.press("f1")
         await _settle(pilot)
 
