@@ -113,11 +113,12 @@ class NoteService:
         draft: NoteDraft,
         *,
         author: str | None = None,
-        wait: bool = True,
+        wait: bool | float = True,
         typed_at: datetime | None = None,
     ) -> NoteView:
-        """Commit a note. ``wait=False``: raise :class:`DatabaseBusy` at once if another
-        process is writing, so the caller can queue it instead of blocking.
+        """Commit a note. ``wait``: how long another process's write may be waited
+        for (True: the busy timeout; False: not at all; or seconds), after which
+        :class:`DatabaseBusy` is raised, so the caller can queue it instead of blocking.
         ``typed_at``: when the note was typed, for one written later (recovery)."""
         text = draft.text.strip()
         if not text:

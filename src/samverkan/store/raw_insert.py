@@ -1,16 +1,18 @@
-"""Inserts on the DBAPI connection itself, for the one path where every millisecond counts.
+"""Inserts and updates on the DBAPI connection itself, for the paths where every
+millisecond counts.
 
-Pressing Enter commits a note and its first revision. Through SQLAlchemy's
-statement machinery that costs several times the SQLite work itself, so this
-builds each INSERT once from the table's metadata and converts values with
-the columns' own bind processors (the same conversions the ORM would do: UTC
-text for times, ISO dates, 0/1 for booleans). It runs inside the session's
-transaction, on the session's connection.
+Pressing Enter commits a note and its first revision; an observer's key toggles a
+tag while the facilitator may be waiting for the writers' turn. Through
+SQLAlchemy's statement machinery that costs several times the SQLite work itself,
+so this builds each statement once from the table's metadata and converts values
+with the columns' own bind processors (the same conversions the ORM would do: UTC
+text for times, ISO dates, 0/1 for booleans). It runs inside a write transaction,
+on its connection (:meth:`~samverkan.store.engine.Database.driver_write`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table
@@ -27,7 +29,21 @@ def driver_sql(sql: str, dialect: Dialect) -> str:
     return sql if dialect.paramstyle == "qmark" else sql.replace("?", "%s")
 
 
-class RawInsert:
+class _RawStatement:
+    """One statement's SQL and its columns' bind processors, in parameter order."""
+
+    sql: str
+    _columns: list[tuple[str, Callable[[Any], Any] | None]]
+
+    def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """Every column's value, converted; a missing key is an error, not a silent NULL."""
+        return tuple(
+            process(values[name]) if process is not None else values[name]
+            for name, process in self._columns
+        )
+
+
+class RawInsert(_RawStatement):
     def __init__(self, table: Table, dialect: Dialect, *, skip_existing: bool = False) -> None:
         # Columns the database fills itself (the change sequence) are left out.
         columns = [c for c in table.columns if not c.info.get("set_by_database")]
@@ -42,13 +58,20 @@ class RawInsert:
             # statement on SQLite and PostgreSQL.
             keys = ", ".join(column.name for column in table.primary_key.columns)
             self.sql += f" ON CONFLICT ({keys}) DO NOTHING"
-        self._columns: list[tuple[str, Callable[[Any], Any] | None]] = [
-            (column.name, column.type.bind_processor(dialect)) for column in columns
-        ]
+        self._columns = [(column.name, column.type.bind_processor(dialect)) for column in columns]
 
-    def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        """Every column's value, converted; a missing key is an error, not a silent NULL."""
-        return tuple(
-            process(values[name]) if process is not None else values[name]
-            for name, process in self._columns
+
+class RawUpdate(_RawStatement):
+    """``UPDATE table SET <columns> WHERE <primary key> = ?``, values converted as above."""
+
+    def __init__(self, table: Table, dialect: Dialect, columns: Sequence[str]) -> None:
+        mark = placeholder(dialect)
+        [key] = table.primary_key.columns
+        self.sql = (
+            f"UPDATE {table.name} SET {', '.join(f'{name} = {mark}' for name in columns)} "
+            f"WHERE {key.name} = {mark}"
         )
+        self._columns = [
+            (name, table.columns[name].type.bind_processor(dialect))
+            for name in (*columns, key.name)
+        ]

@@ -26,9 +26,12 @@ from samverkan.store.engine import BUSY_TIMEOUT_MS, Database, DatabaseBusy
 from samverkan.store.inspection import StoreError
 from samverkan.store.location import ServerURL
 from samverkan.store.server_changes import ChangeListener, notify_sql
+from samverkan.store.turns import wait_seconds
 
 _WRITER = "samverkan_writer"
 _NOWAIT = "samverkan_nowait"
+# How long a writer waits for the writers' lock, in ms (BUSY_TIMEOUT_MS unless said).
+_LOCK_MS = "samverkan_lock_ms"
 
 
 def driver_missing() -> StoreError:
@@ -103,8 +106,9 @@ def _on_begin(connection: Any) -> None:
     # returns only once it is on the server's disk (whatever the server's default:
     # that is the durability promise of Enter), then the lock.
     # The same round trip queues the notification the listeners hear at commit.
+    lock_ms = int(options.get(_LOCK_MS, BUSY_TIMEOUT_MS))
     connection.exec_driver_sql(
-        f"SELECT set_config('lock_timeout', '{BUSY_TIMEOUT_MS}', true), "
+        f"SELECT set_config('lock_timeout', '{lock_ms}', true), "
         "set_config('synchronous_commit', 'on', true), "
         f"pg_advisory_xact_lock({WRITE_LOCK_KEY}), {notify_sql()}"
     )
@@ -153,6 +157,7 @@ class ServerDatabase(Database):
         self.engine = engine
         self._writer = engine.execution_options(**{_WRITER: True})
         self._nowait = engine.execution_options(**{_WRITER: True, _NOWAIT: True})
+        self._patient: dict[int, Engine] = {}  # writers that wait so many ms, see _write
         self._listener = ChangeListener(location.libpq_url())
 
     @property
@@ -167,7 +172,7 @@ class ServerDatabase(Database):
         return nullcontext()
 
     @contextmanager
-    def write(self, *, wait: bool = True) -> Iterator[Session]:
+    def write(self, *, wait: bool | float = True) -> Iterator[Session]:
         try:
             with self._write(wait) as session:
                 yield session
@@ -177,8 +182,19 @@ class ServerDatabase(Database):
             raise
 
     @contextmanager
-    def _write(self, wait: bool) -> Iterator[Session]:
-        with Session(self._nowait if not wait else self._writer, expire_on_commit=False) as session:
+    def _write(self, wait: bool | float) -> Iterator[Session]:
+        seconds = wait_seconds(wait, BUSY_TIMEOUT_MS / 1000)
+        engine: Engine
+        if wait is True:
+            engine = self._writer
+        elif seconds <= 0:
+            engine = self._nowait
+        else:
+            ms = max(1, round(seconds * 1000))
+            engine = self._patient.get(ms) or self._patient.setdefault(
+                ms, self._writer.execution_options(**{_LOCK_MS: ms})
+            )
+        with Session(engine, expire_on_commit=False) as session:
             transaction = session.begin()
             try:
                 session.connection()  # BEGIN and the writers' lock, or DatabaseBusy

@@ -48,13 +48,16 @@ class WriteTurns:
         return self._fd
 
     @contextmanager
-    def turn(self, *, wait: bool = True) -> Iterator[None]:
-        if not self._threads.acquire(timeout=self._timeout if wait else 0):
+    def turn(self, *, wait: bool | float = True) -> Iterator[None]:
+        """Held until the block ends. ``wait``: True, up to the timeout; False, not at
+        all (:class:`Busy` at once); a number, up to that many seconds."""
+        timeout = wait_seconds(wait, self._timeout)
+        if not self._threads.acquire(timeout=timeout):
             raise Busy
         try:
             fd = self._descriptor()
             if fd is not None:
-                self._take(fd, wait)
+                self._take(fd, timeout)
             try:
                 yield
             finally:
@@ -68,16 +71,26 @@ class WriteTurns:
             os.close(self._fd)
             self._fd = None
 
-    def _take(self, fd: int, wait: bool) -> None:
+    def _take(self, fd: int, timeout: float) -> None:
         assert fcntl is not None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return  # nobody else writing: the common case costs one system call
         except BlockingIOError as exc:
-            if not wait:
+            if timeout <= 0:
                 raise Busy from exc
-        if not _blocking_flock(fd, self._timeout):
+        if not _blocking_flock(fd, timeout):
             raise Busy
+
+
+def wait_seconds(wait: bool | float, longest: float) -> float:
+    """How long a writer may wait for its turn: True, ``longest``; False, not at all;
+    a number of seconds, that (never more than ``longest``)."""
+    if wait is True:
+        return longest
+    if wait is False:
+        return 0.0
+    return max(0.0, min(float(wait), longest))
 
 
 def _blocking_flock(fd: int, timeout: float) -> bool:
