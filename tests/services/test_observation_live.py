@@ -132,7 +132,7 @@ def test_the_shortcut_works_in_a_folder_with_uri_characters(
 
 def _poll_steps(services: Services, meeting_id: str, cursor: ChangeCursor) -> tuple[int, Changes]:
     """SQLite virtual-machine steps of one poll's queries: deterministic, unlike a time."""
-    from samverkan.services.observation_live import current_phase, read_changes
+    from samverkan.services.observation_live import poll_changes
 
     steps = 0
 
@@ -141,12 +141,10 @@ def _poll_steps(services: Services, meeting_id: str, cursor: ChangeCursor) -> tu
         steps += 1
         return 0
 
-    with services.database.read() as session:
-        raw = session.connection().connection.driver_connection
+    with services.database.driver_read() as (raw, dialect):
         raw.set_progress_handler(count, 1)
         try:
-            phase = current_phase(session, meeting_id)
-            changes = read_changes(session, meeting_id, cursor, None, phase, cursor.status)
+            changes = poll_changes(raw, dialect, meeting_id, cursor, None)
         finally:
             raw.set_progress_handler(None, 1)
     return steps, changes

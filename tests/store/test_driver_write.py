@@ -77,3 +77,27 @@ def test_our_other_process_turn_is_busy_and_a_replaced_file_is_gone(
     db_path.rename(db_path.with_name("flyttad.db"))
     with pytest.raises(DatabaseGone):
         imported.notes.add(mid, NoteDraft("Efter flytten"))
+
+
+def test_a_seen_note_leaves_the_change_hint_and_anyone_elses_commit_moves_it(
+    imported: Services, db_path: Path
+) -> None:
+    """The meeting screen shows the note it typed; its live poll must not read it back,
+    but must read what anyone else commits after it, on the first look."""
+    database = imported.database
+    mid = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(mid)
+    quiet = database.change_token()
+    for text in ("Ett", "Två", "Tre"):
+        imported.notes.add(mid, NoteDraft(text), shown=True)
+        assert database.change_token() == quiet
+    imported.notes.add(mid, NoteDraft("Inte visad"))  # another caller of this process
+    moved = database.change_token()
+    assert moved != quiet
+    imported.notes.add(mid, NoteDraft("Fyra"), shown=True)
+    assert database.change_token() == moved
+    other = sqlite3.connect(db_path)  # another process
+    with other:
+        other.execute("UPDATE note SET text = 'Ändrad' WHERE text = 'Ett'")
+    other.close()
+    assert database.change_token() not in (quiet, moved)

@@ -191,6 +191,51 @@ async def test_enter_and_another_writers_note_and_tag_lay_nothing_out(
         assert stream.virtual_size.height == len(stream.notes) == 42
 
 
+async def test_the_note_just_typed_is_not_read_back_and_anothers_is_read_at_once(
+    imported: Services, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen shows the note it typed. Its live poll read it back after every
+    Enter, on a worker thread holding the GIL while the next keys came in. Another
+    writer's note (here: another screen of this process) is still read at the next
+    tick, with the typed note since the poll's last look."""
+    mid = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(mid)
+    ticks: list[int] = []
+    polls: list[list[str]] = []
+    tick, changes = MeetingScreen._live_tick, MeetingScreen.live_changes
+
+    def counted_tick(self: MeetingScreen) -> None:
+        ticks.append(1)
+        tick(self)
+
+    def recorded(self: MeetingScreen, cursor: object, first: int | None = None) -> object:
+        read = changes(self, cursor, first)  # type: ignore[arg-type]
+        if cursor is not None:
+            polls.append([note.text for note in read.notes])
+        return read
+
+    monkeypatch.setattr(MeetingScreen, "_live_tick", counted_tick)
+    monkeypatch.setattr(MeetingScreen, "live_changes", recorded)
+    app = make_app(imported, clock, poll_seconds=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot, mid)
+        await settle(pilot)
+        stream = screen.query_one("#notes", NoteStream)
+        await pilot.press(*"Skrivet nu", "enter")
+        await until(pilot, lambda: stream.notes[-1].text == "Skrivet nu", "the note shown")
+        looked = len(ticks)
+        await until(
+            pilot,
+            lambda: len(ticks) >= looked + 2 and not screen._live_polling,
+            "two more looks of the live poll",
+        )
+        assert polls == []
+        clock.advance(1)
+        imported.notes.add(mid, NoteDraft("Från en annan skärm"))
+        await until(pilot, lambda: stream.notes[-1].text == "Från en annan skärm", "shown")
+        assert polls == [["Skrivet nu", "Från en annan skärm"]]
+
+
 def test_full_collections_wait_for_a_pause_in_the_typing() -> None:
     from samverkan.ui import heap
 

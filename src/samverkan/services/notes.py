@@ -115,11 +115,14 @@ class NoteService:
         author: str | None = None,
         wait: bool | float = True,
         typed_at: datetime | None = None,
+        shown: bool = False,
     ) -> NoteView:
         """Commit a note. ``wait``: how long another process's write may be waited
         for (True: the busy timeout; False: not at all; or seconds), after which
         :class:`DatabaseBusy` is raised, so the caller can queue it instead of blocking.
-        ``typed_at``: when the note was typed, for one written later (recovery)."""
+        ``typed_at``: when the note was typed, for one written later (recovery).
+        ``shown``: the caller shows the returned note itself, so this process's live
+        screens need not read it back (see :meth:`Database.driver_write`)."""
         text = draft.text.strip()
         if not text:
             raise UserError(_("the note is empty; type some text before pressing Enter"))
@@ -127,7 +130,7 @@ class NoteService:
         note_id = draft.id or new_id()
         # On the driver's connection: this runs on every Enter, and SQLAlchemy's
         # session and statement machinery would cost more than SQLite does.
-        with self._db.driver_write(wait=wait) as (dbapi, dialect):
+        with self._db.driver_write(wait=wait, seen=shown) as (dbapi, dialect):
             sql = _driver_statements(dialect)
             row = dbapi.execute(sql[0], (meeting_id,)).fetchone()
             if row is None:

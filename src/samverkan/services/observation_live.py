@@ -13,16 +13,21 @@ so a row committed late is never skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select as core_select
-from sqlalchemy import text
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session, SQLModel, col, select
 
+from samverkan.domain.errors import UserError
 from samverkan.domain.model import MeetingStatus, NoteKind, NoteView, TagView
+from samverkan.i18n import _
 from samverkan.store import tables as t
-from samverkan.store.change_seq import high_water
+from samverkan.store.change_seq import TRACKED, high_water
+from samverkan.store.raw_insert import driver_sql, marks, row_reader
 
 _NOTE = SQLModel.metadata.tables["note"]
 _TAG = SQLModel.metadata.tables["tag"]
@@ -69,59 +74,112 @@ def current_phase(session: Session, meeting_id: str) -> str | None:
     ).first()
 
 
-# ``meeting_id || ''`` keeps both engines on the change_seq index: with the plain
-# column SQLite would walk the meeting's index and every poll would cost as much
-# as the meeting is long.
-_CHANGED_NOTES = text(
-    "SELECT id FROM note WHERE change_seq > :after AND change_seq <= :upto"
-    " AND meeting_id || '' = :m"
-)
-_CHANGED_TAGS = text(
-    "SELECT tag.note_id, tag.code_id, code.slug, tag.observer, tag.active"
-    " FROM tag JOIN note ON note.id = tag.note_id JOIN code ON code.id = tag.code_id"
-    " WHERE tag.change_seq > :after AND tag.change_seq <= :upto AND note.meeting_id || '' = :m"
-    " ORDER BY tag.change_seq"
-)
-
-
 def read_changes(
     session: Session,
     meeting_id: str,
-    cursor: ChangeCursor | None,
     version: int | None,
     phase: str | None,
     status: MeetingStatus,
     first: int | None = None,
 ) -> Changes:
+    """The first look: every note of the meeting, or with ``first`` the newest of what
+    is shown. Later looks go through :func:`poll_changes`."""
     connection = session.connection()
     # Read first, then bounded by it: on a server each statement may see a newer
     # snapshot, and what lies above ``upto`` is the next poll's.
     upto = high_water(connection)
-    if cursor is None and first is not None:
+    if first is not None:
         shown = None if status == MeetingStatus.CLOSED else phase  # closed: every phase
         notes = _newest(session, meeting_id, shown, first)
         return Changes(
             tuple(notes), (), (), phase, status, ChangeCursor(version, upto, phase, status), False
         )
-    if cursor is None:
-        notes, removed = _load(session, [], meeting_id)
-        return Changes(
-            tuple(notes),
-            tuple(removed),
-            (),
-            phase,
-            status,
-            ChangeCursor(version, upto, phase, status),
-        )
-    bounds: dict[str, Any] = {"after": cursor.seq, "upto": upto, "m": meeting_id}
-    changed = [row[0] for row in connection.execute(_CHANGED_NOTES, bounds)]
+    notes, removed = _load(session, [], meeting_id)
+    return Changes(
+        tuple(notes), tuple(removed), (), phase, status, ChangeCursor(version, upto, phase, status)
+    )
+
+
+# The live poll, several times a second on a worker thread, on the driver's own
+# connection (Database.driver_read): through SQLAlchemy's session and statements
+# the same reads cost 2-3.5 ms of Python, which held the GIL while the facilitator
+# typed, and Enter's commit waited for it (most of the slowest Enters in the
+# benchmark had a poll running beside them).
+_POLL_STATUS = "SELECT status FROM meeting WHERE id = ?"
+_POLL_PHASE = (
+    "SELECT phase_id FROM meeting_event WHERE meeting_id = ? AND kind = 'phase'"
+    " ORDER BY at DESC, added_seq DESC LIMIT 1"
+)
+_POLL_HIGH_WATER = "SELECT " + ", ".join(
+    f"(SELECT max(change_seq) FROM {table})" for table in TRACKED
+)
+# ``meeting_id || ''`` keeps both engines on the change_seq index: with the plain
+# column SQLite would walk the meeting's index and every poll would cost as much
+# as the meeting is long.
+_POLL_NOTES = (
+    "SELECT id FROM note WHERE change_seq > ? AND change_seq <= ? AND meeting_id || '' = ?"
+)
+_POLL_TAGS = (
+    "SELECT tag.note_id, tag.code_id, code.slug, tag.observer, tag.active"
+    " FROM tag JOIN note ON note.id = tag.note_id JOIN code ON code.id = tag.code_id"
+    " WHERE tag.change_seq > ? AND tag.change_seq <= ? AND note.meeting_id || '' = ?"
+    " ORDER BY tag.change_seq"
+)
+_NOTES_BY_ID = "SELECT {columns} FROM note WHERE id IN ({marks})"
+_TAGS_BY_ID = (
+    "SELECT tag.note_id, tag.code_id, code.slug, tag.observer"
+    " FROM tag JOIN code ON code.id = tag.code_id"
+    " WHERE tag.active = ? AND tag.note_id IN ({marks}) ORDER BY code.position, tag.observer"
+)
+
+
+def poll_changes(
+    dbapi: Any, dialect: Dialect, meeting_id: str, cursor: ChangeCursor, version: int | None
+) -> Changes:
+    """What changed on the meeting since ``cursor``, read on the driver's connection
+    inside one read transaction; the same answer :func:`read_changes` gave."""
+    row = dbapi.execute(driver_sql(_POLL_STATUS, dialect), (meeting_id,)).fetchone()
+    if row is None:
+        raise UserError(_("the meeting no longer exists in this database"))
+    status = MeetingStatus(row[0])
+    row = dbapi.execute(driver_sql(_POLL_PHASE, dialect), (meeting_id,)).fetchone()
+    phase = row[0] if row is not None else None
+    # Read first, then bounded by it (see read_changes).
+    upto = max(int(value or 0) for value in dbapi.execute(_POLL_HIGH_WATER).fetchone())
+    bounds = (cursor.seq, upto, meeting_id)
+    changed = [row[0] for row in dbapi.execute(driver_sql(_POLL_NOTES, dialect), bounds)]
     tags: list[tuple[str, TagView, bool]] = []
-    for note_id, code_id, slug, observer, active in connection.execute(_CHANGED_TAGS, bounds):
+    for note_id, code_id, slug, observer, active in dbapi.execute(
+        driver_sql(_POLL_TAGS, dialect), bounds
+    ):
         tags.append((note_id, TagView(code_id, slug, observer), bool(active)))
         changed.append(note_id)
-    notes, removed = _load(session, list(dict.fromkeys(changed)))
+    notes, removed = _load_by_id(dbapi, dialect, list(dict.fromkeys(changed)))
     new_cursor = ChangeCursor(version, max(upto, cursor.seq), phase, status)
     return Changes(tuple(notes), tuple(removed), tuple(tags), phase, status, new_cursor)
+
+
+def _load_by_id(
+    dbapi: Any, dialect: Dialect, note_ids: list[str]
+) -> tuple[list[NoteView], list[str]]:
+    """:func:`_load` by ids, on the driver's connection."""
+    convert = _note_reader(dialect)
+    rows: list[tuple[Any, ...]] = []
+    found: dict[str, list[TagView]] = {}
+    for start in range(0, len(note_ids), 500):
+        chunk = note_ids[start : start + 500]
+        in_list = marks(dialect, len(chunk))
+        sql = _NOTES_BY_ID.format(columns=", ".join(_NOTE_COLUMNS), marks=in_list)
+        rows.extend(convert(row) for row in dbapi.execute(sql, chunk))
+        tag_sql = driver_sql(_TAGS_BY_ID, dialect).format(marks=in_list)
+        for note_id, code_id, slug, observer in dbapi.execute(tag_sql, (True, *chunk)):
+            found.setdefault(note_id, []).append(TagView(code_id, slug, observer))
+    return _note_views(rows, {key: tuple(value) for key, value in found.items()})
+
+
+@cache
+def _note_reader(dialect: Dialect) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    return row_reader(_NOTE, _NOTE_COLUMNS, dialect)
 
 
 _NOTE_COLUMNS = (
@@ -153,17 +211,26 @@ def _load(
         tags = tags_of(session, note_ids)
     else:
         return [], []
+    rows: list[Any] = []
+    for query in queries:
+        rows.extend(connection.execute(query))
+    return _note_views(rows, tags)
+
+
+def _note_views(
+    rows: Iterable[Sequence[Any]], tags: dict[str, tuple[TagView, ...]]
+) -> tuple[list[NoteView], list[str]]:
+    """Rows of ``_NOTE_COLUMNS`` as views in meeting order, and the ids of deleted ones."""
     notes: list[NoteView] = []
     removed: list[str] = []
-    for query in queries:
-        for row in connection.execute(query):
-            values = dict(zip(_NOTE_COLUMNS, row, strict=True))
-            if values["deleted"]:
-                removed.append(values["id"])
-                continue
-            values["kind"] = _KINDS[values["kind"]]
-            values["done"] = bool(values["done"])
-            notes.append(NoteView(**values, tags=tags.get(values["id"], ())))
+    for row in rows:
+        values = dict(zip(_NOTE_COLUMNS, row, strict=True))
+        if values["deleted"]:
+            removed.append(values["id"])
+            continue
+        values["kind"] = _KINDS[values["kind"]]
+        values["done"] = bool(values["done"])
+        notes.append(NoteView(**values, tags=tags.get(values["id"], ())))
     notes.sort(key=lambda n: (n.created_at, n.id))
     return notes, removed
 

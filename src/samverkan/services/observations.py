@@ -34,6 +34,7 @@ from samverkan.services.observation_live import (
     ChangeCursor,
     Changes,
     current_phase,
+    poll_changes,
     read_changes,
     tags_of,
 )
@@ -207,13 +208,17 @@ class ObservationService:
             if cursor.hint != hint:
                 cursor = replace(cursor, hint=hint)
             return Changes((), (), (), cursor.phase_id, cursor.status, cursor)
+        if cursor is not None:
+            with self._db.driver_read() as (dbapi, dialect):
+                changes = poll_changes(dbapi, dialect, meeting_id, cursor, version)
+            return replace(changes, cursor=replace(changes.cursor, hint=hint))
         with self._db.read() as session:
             meeting = session.get(t.Meeting, meeting_id)
             if meeting is None:
                 raise UserError(_("the meeting no longer exists in this database"))
             status = MeetingStatus(meeting.status)
             phase = current_phase(session, meeting_id)
-            changes = read_changes(session, meeting_id, cursor, version, phase, status, first)
+            changes = read_changes(session, meeting_id, version, phase, status, first)
         return replace(changes, cursor=replace(changes.cursor, hint=hint))
 
     def unchanged(self, cursor: ChangeCursor) -> bool:

@@ -75,3 +75,24 @@ class RawUpdate(_RawStatement):
             (name, table.columns[name].type.bind_processor(dialect))
             for name in (*columns, key.name)
         ]
+
+
+def row_reader(
+    table: Table, names: Sequence[str], dialect: Dialect
+) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """Converts a driver's row of ``names`` as SQLAlchemy would (UTC text to aware
+    times, ISO text to dates, 0/1 to booleans on SQLite)."""
+    processors = [table.columns[name].type.result_processor(dialect, None) for name in names]
+
+    def read(row: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(
+            process(value) if process is not None else value
+            for process, value in zip(processors, row, strict=True)
+        )
+
+    return read
+
+
+def marks(dialect: Dialect, count: int) -> str:
+    """``?, ?, ?`` (or ``%s, …``): the parameters of an ``IN (…)`` list."""
+    return ", ".join(placeholder(dialect) for _ in range(count))

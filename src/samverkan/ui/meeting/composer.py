@@ -213,8 +213,9 @@ class MeetingComposer(MeetingBrowsing):
         mid = self.meeting_id
         typed_at = self.samverkan.clock()
         self.writes.now_or_queue(
-            lambda: services.notes.add(mid, draft, author=author, wait=ENTER_WAIT),
-            lambda: services.notes.add(mid, draft, author=author, typed_at=typed_at),
+            # Shown: _saved puts it in the stream; the live poll need not read it back.
+            lambda: services.notes.add(mid, draft, author=author, wait=ENTER_WAIT, shown=True),
+            lambda: services.notes.add(mid, draft, author=author, typed_at=typed_at, shown=True),
             lambda note: self._saved(note, (note.id, None)),
             lambda message: self._failed(message, line),
             add_record(mid, draft, author, typed_at),
