@@ -130,6 +130,34 @@ def test_the_shortcut_works_in_a_folder_with_uri_characters(
     services.close()
 
 
+def test_a_poll_gives_each_field_as_the_first_look_does(
+    imported: Services, other: Services, watcher: ObservationService
+) -> None:
+    """The poll reads in plain SQL: a due date, a time, a kind, a tick and an owner come
+    back as the same values as through the first look (a date, not its text)."""
+    from datetime import date
+
+    from samverkan.domain.model import NoteKind
+
+    meeting_id = imported.projects.resolve_ref("grupp-1/1")
+    other.meetings.start(meeting_id)
+    start = watcher.changes_since(meeting_id, None)
+    owner = imported.projects.meeting(meeting_id).organisations[0].id
+    action = other.notes.add(
+        meeting_id,
+        NoteDraft(
+            "Boka lokal", kind=NoteKind.ACTION, owner_organisation_id=owner, due=date(2026, 12, 4)
+        ),
+    )
+    other.notes.set_done(action.id, True)
+    polled = watcher.changes_since(meeting_id, start.cursor)
+    [seen] = polled.notes
+    assert seen == watcher.changes_since(meeting_id, None).notes[0]  # the first look's view
+    assert seen.due == date(2026, 12, 4) and seen.done and seen.kind == NoteKind.ACTION
+    assert seen.created_at == action.created_at and seen.created_at.tzinfo is not None
+    assert seen.owner_organisation_id == owner
+
+
 def _poll_steps(services: Services, meeting_id: str, cursor: ChangeCursor) -> tuple[int, Changes]:
     """SQLite virtual-machine steps of one poll's queries: deterministic, unlike a time."""
     from samverkan.services.observation_live import poll_changes
@@ -141,10 +169,11 @@ def _poll_steps(services: Services, meeting_id: str, cursor: ChangeCursor) -> tu
         steps += 1
         return 0
 
-    with services.database.driver_read() as (raw, dialect):
+    with services.database.driver_read() as reader:
+        raw = reader.connection
         raw.set_progress_handler(count, 1)
         try:
-            changes = poll_changes(raw, dialect, meeting_id, cursor, None)
+            changes = poll_changes(reader, meeting_id, cursor, None)
         finally:
             raw.set_progress_handler(None, 1)
     return steps, changes

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,49 @@ def test_wait_means_the_timeout_none_or_seconds_within_it() -> None:
     assert wait_seconds(0.02, 10.0) == 0.02
     assert wait_seconds(60, 10.0) == 10.0  # never past the busy timeout
     assert wait_seconds(-1, 10.0) == 0.0
+
+
+def test_a_short_wait_given_up_leaves_nothing_waiting_for_the_lock(db_path: Path) -> None:
+    """Enter's 20 ms: a helper thread left waiting in the kernel's queue would take the
+    lock later on this process's descriptor and drop it under its next writer."""
+    from samverkan.store.turns import Busy, WriteTurns
+
+    ours, other = WriteTurns(db_path), WriteTurns(db_path)
+    try:
+        with other.turn():
+            for _ in range(3):
+                with pytest.raises(Busy), ours.turn(wait=0.05):
+                    pass
+            assert not [t for t in threading.enumerate() if t.name == "samverkan-turn"]
+        # Free again, taken at once, and held by us alone.
+        with ours.turn(wait=0.05), pytest.raises(Busy), other.turn(wait=False):
+            pass
+    finally:
+        ours.close()
+        other.close()
+
+
+def test_a_commit_right_after_a_seen_one_is_not_hidden_from_the_poll(
+    imported: Services, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program (no turns) commits between our COMMIT and the look at what it
+    was: the version must move for the poll, not stand for the one before."""
+    import sqlite3
+
+    from samverkan.store import engine
+
+    mid = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(mid)
+    quiet = imported.database.change_token()
+    seen_since = engine._DataVersion.seen_since
+
+    def someone_else_first(self: engine._DataVersion, before: int, counter: int) -> None:
+        other = sqlite3.connect(db_path)
+        with other:
+            other.execute("UPDATE note SET text = 'Ändrad av någon annan'")
+        other.close()
+        seen_since(self, before, counter)
+
+    monkeypatch.setattr(engine._DataVersion, "seen_since", someone_else_first)
+    imported.notes.add(mid, NoteDraft("Vår"), shown=True)
+    assert imported.database.change_token() != quiet

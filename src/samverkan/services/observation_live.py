@@ -13,21 +13,20 @@ so a row committed late is never skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from sqlalchemy import select as core_select
-from sqlalchemy.engine import Dialect
 from sqlmodel import Session, SQLModel, col, select
 
 from samverkan.domain.errors import UserError
-from samverkan.domain.model import MeetingStatus, NoteKind, NoteView, TagView
+from samverkan.domain.model import MeetingStatus, NoteView, TagView
 from samverkan.i18n import _
+from samverkan.services.meeting_reads import NOTE_COLUMNS, note_view
 from samverkan.store import tables as t
 from samverkan.store.change_seq import TRACKED, high_water
-from samverkan.store.raw_insert import driver_sql, marks, row_reader
+from samverkan.store.reading import Reader
 
 _NOTE = SQLModel.metadata.tables["note"]
 _TAG = SQLModel.metadata.tables["tag"]
@@ -125,7 +124,7 @@ _POLL_TAGS = (
     " WHERE tag.change_seq > ? AND tag.change_seq <= ? AND note.meeting_id || '' = ?"
     " ORDER BY tag.change_seq"
 )
-_NOTES_BY_ID = "SELECT {columns} FROM note WHERE id IN ({marks})"
+_NOTES_BY_ID = f"SELECT {NOTE_COLUMNS} FROM note WHERE note.id IN ({{marks}})"
 _TAGS_BY_ID = (
     "SELECT tag.note_id, tag.code_id, code.slug, tag.observer"
     " FROM tag JOIN code ON code.id = tag.code_id"
@@ -134,60 +133,41 @@ _TAGS_BY_ID = (
 
 
 def poll_changes(
-    dbapi: Any, dialect: Dialect, meeting_id: str, cursor: ChangeCursor, version: int | None
+    reader: Reader, meeting_id: str, cursor: ChangeCursor, version: int | None
 ) -> Changes:
-    """What changed on the meeting since ``cursor``, read on the driver's connection
-    inside one read transaction; the same answer :func:`read_changes` gave."""
-    row = dbapi.execute(driver_sql(_POLL_STATUS, dialect), (meeting_id,)).fetchone()
+    """What changed on the meeting since ``cursor``, in one read transaction."""
+    row = reader.one(_POLL_STATUS, (meeting_id,))
     if row is None:
         raise UserError(_("the meeting no longer exists in this database"))
     status = MeetingStatus(row[0])
-    row = dbapi.execute(driver_sql(_POLL_PHASE, dialect), (meeting_id,)).fetchone()
+    row = reader.one(_POLL_PHASE, (meeting_id,))
     phase = row[0] if row is not None else None
     # Read first, then bounded by it (see read_changes).
-    upto = max(int(value or 0) for value in dbapi.execute(_POLL_HIGH_WATER).fetchone())
+    upto = max(int(value or 0) for value in reader.one(_POLL_HIGH_WATER))
     bounds = (cursor.seq, upto, meeting_id)
-    changed = [row[0] for row in dbapi.execute(driver_sql(_POLL_NOTES, dialect), bounds)]
+    changed = [row[0] for row in reader.rows(_POLL_NOTES, bounds)]
     tags: list[tuple[str, TagView, bool]] = []
-    for note_id, code_id, slug, observer, active in dbapi.execute(
-        driver_sql(_POLL_TAGS, dialect), bounds
-    ):
+    for note_id, code_id, slug, observer, active in reader.rows(_POLL_TAGS, bounds):
         tags.append((note_id, TagView(code_id, slug, observer), bool(active)))
         changed.append(note_id)
-    notes, removed = _load_by_id(dbapi, dialect, list(dict.fromkeys(changed)))
+    notes, removed = _load_by_id(reader, list(dict.fromkeys(changed)))
     new_cursor = ChangeCursor(version, max(upto, cursor.seq), phase, status)
     return Changes(tuple(notes), tuple(removed), tuple(tags), phase, status, new_cursor)
 
 
-def _load_by_id(
-    dbapi: Any, dialect: Dialect, note_ids: list[str]
-) -> tuple[list[NoteView], list[str]]:
-    """:func:`_load` by ids, on the driver's connection."""
-    convert = _note_reader(dialect)
-    rows: list[tuple[Any, ...]] = []
+def _load_by_id(reader: Reader, note_ids: list[str]) -> tuple[list[NoteView], list[str]]:
+    """:func:`_load` by ids, in plain SQL."""
+    rows: list[Any] = []
     found: dict[str, list[TagView]] = {}
     for start in range(0, len(note_ids), 500):
         chunk = note_ids[start : start + 500]
-        in_list = marks(dialect, len(chunk))
-        sql = _NOTES_BY_ID.format(columns=", ".join(_NOTE_COLUMNS), marks=in_list)
-        rows.extend(convert(row) for row in dbapi.execute(sql, chunk))
-        tag_sql = driver_sql(_TAGS_BY_ID, dialect).format(marks=in_list)
-        for note_id, code_id, slug, observer in dbapi.execute(tag_sql, (True, *chunk)):
+        marks = ", ".join("?" for _ in chunk)
+        rows.extend(reader.rows(_NOTES_BY_ID.format(marks=marks), chunk))
+        for note_id, code_id, slug, observer in reader.rows(
+            _TAGS_BY_ID.format(marks=marks), (True, *chunk)
+        ):
             found.setdefault(note_id, []).append(TagView(code_id, slug, observer))
     return _note_views(rows, {key: tuple(value) for key, value in found.items()})
-
-
-@cache
-def _note_reader(dialect: Dialect) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    return row_reader(_NOTE, _NOTE_COLUMNS, dialect)
-
-
-_NOTE_COLUMNS = (
-    "id", "meeting_id", "phase_id", "organisation_id", "person_id", "author", "kind", "text",
-    "created_at", "offset_seconds", "owner_organisation_id", "owner_person_id", "due", "done",
-    "revision", "deleted",
-)  # fmt: skip
-_KINDS = {str(kind): kind for kind in NoteKind}
 
 
 def _load(
@@ -199,7 +179,7 @@ def _load(
     more than the whole rest of opening the observer's screen.
     """
     connection = session.connection()
-    columns = [_NOTE.c[name] for name in _NOTE_COLUMNS]
+    columns = [_NOTE.c[name] for name in _NOTE_FIELDS]
     if meeting_id is not None:
         queries = [core_select(*columns).where(_NOTE.c.meeting_id == meeting_id)]
         tags = tags_of(session, None, meeting_id=meeting_id)
@@ -220,19 +200,21 @@ def _load(
 def _note_views(
     rows: Iterable[Sequence[Any]], tags: dict[str, tuple[TagView, ...]]
 ) -> tuple[list[NoteView], list[str]]:
-    """Rows of ``_NOTE_COLUMNS`` as views in meeting order, and the ids of deleted ones."""
+    """Rows of :data:`NOTE_COLUMNS` as views in meeting order, and the deleted ones' ids."""
     notes: list[NoteView] = []
     removed: list[str] = []
     for row in rows:
-        values = dict(zip(_NOTE_COLUMNS, row, strict=True))
-        if values["deleted"]:
-            removed.append(values["id"])
-            continue
-        values["kind"] = _KINDS[values["kind"]]
-        values["done"] = bool(values["done"])
-        notes.append(NoteView(**values, tags=tags.get(values["id"], ())))
+        view = note_view(row, tags.get(row[0], ()))
+        if view.deleted:
+            removed.append(view.id)
+        else:
+            notes.append(view)
     notes.sort(key=lambda n: (n.created_at, n.id))
     return notes, removed
+
+
+# The same columns as NOTE_COLUMNS, for the queries built with SQLAlchemy.
+_NOTE_FIELDS = [name.removeprefix("note.") for name in NOTE_COLUMNS.split(", ")]
 
 
 def _newest(session: Session, meeting_id: str, phase_id: str | None, count: int) -> list[NoteView]:

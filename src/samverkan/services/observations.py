@@ -209,8 +209,8 @@ class ObservationService:
                 cursor = replace(cursor, hint=hint)
             return Changes((), (), (), cursor.phase_id, cursor.status, cursor)
         if cursor is not None:
-            with self._db.driver_read() as (dbapi, dialect):
-                changes = poll_changes(dbapi, dialect, meeting_id, cursor, version)
+            with self._db.driver_read() as reader:
+                changes = poll_changes(reader, meeting_id, cursor, version)
             return replace(changes, cursor=replace(changes.cursor, hint=hint))
         with self._db.read() as session:
             meeting = session.get(t.Meeting, meeting_id)

@@ -6,8 +6,9 @@ tag while the facilitator may be waiting for the writers' turn. Through
 SQLAlchemy's statement machinery that costs several times the SQLite work itself,
 so this builds each statement once from the table's metadata and converts values
 with the columns' own bind processors (the same conversions the ORM would do: UTC
-text for times, ISO dates, 0/1 for booleans). It runs inside a write transaction,
-on its connection (:meth:`~samverkan.store.engine.Database.driver_write`).
+text for times, 0/1 for booleans; dates go to the driver as they are, as the ORM
+hands them on). It runs inside a write transaction, on its connection
+(:meth:`~samverkan.store.engine.Database.driver_write`).
 """
 
 from __future__ import annotations
@@ -75,24 +76,3 @@ class RawUpdate(_RawStatement):
             (name, table.columns[name].type.bind_processor(dialect))
             for name in (*columns, key.name)
         ]
-
-
-def row_reader(
-    table: Table, names: Sequence[str], dialect: Dialect
-) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """Converts a driver's row of ``names`` as SQLAlchemy would (UTC text to aware
-    times, ISO text to dates, 0/1 to booleans on SQLite)."""
-    processors = [table.columns[name].type.result_processor(dialect, None) for name in names]
-
-    def read(row: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(
-            process(value) if process is not None else value
-            for process, value in zip(processors, row, strict=True)
-        )
-
-    return read
-
-
-def marks(dialect: Dialect, count: int) -> str:
-    """``?, ?, ?`` (or ``%s, …``): the parameters of an ``IN (…)`` list."""
-    return ", ".join(placeholder(dialect) for _ in range(count))

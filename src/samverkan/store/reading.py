@@ -42,6 +42,11 @@ class Reader:
         #: "sqlite" or "postgresql"
         self.kind = kind
 
+    @property
+    def connection(self) -> Any:
+        """The driver's connection (for what SQL cannot say, e.g. a progress handler)."""
+        return self._connection
+
     def sql(self, sql: str) -> str:
         return sql if self.kind == "sqlite" else sql.replace("?", "%s")
 

@@ -92,8 +92,8 @@ def _on_begin(connection: Any) -> None:
     # Writers take turns: one advisory lock for the whole transaction, released
     # at commit or rollback. The lock queue is first come, first served.
     if options.get(_NOWAIT):
-        # Enter writes this way: the same durable commit as below, in one round trip
-        # (the notification is dropped with the transaction if the lock was not free).
+        # wait=False: the same durable commit as below, in one round trip (the
+        # notification is dropped with the transaction if the lock was not free).
         taken = connection.exec_driver_sql(
             f"SELECT pg_try_advisory_xact_lock({WRITE_LOCK_KEY}), "
             "set_config('synchronous_commit', 'on', true), "

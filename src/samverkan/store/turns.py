@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,14 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
+
+
+# A wait this short (Enter's, see ui/meeting/composer.py) tries again and again instead
+# of queueing in the kernel. The kernel's queue needs a helper thread blocked in
+# flock on this process's one descriptor; given up on, it still takes the lock when
+# the other writer lets go, and its release then drops the lock from under whichever
+# writer of this process holds it by then (flock is per open file, not per thread).
+SHORT_WAIT = 0.1
 
 
 class Busy(Exception):
@@ -52,12 +61,13 @@ class WriteTurns:
         """Held until the block ends. ``wait``: True, up to the timeout; False, not at
         all (:class:`Busy` at once); a number, up to that many seconds."""
         timeout = wait_seconds(wait, self._timeout)
+        deadline = time.monotonic() + timeout  # one wait for both locks, not one each
         if not self._threads.acquire(timeout=timeout):
             raise Busy
         try:
             fd = self._descriptor()
             if fd is not None:
-                self._take(fd, timeout)
+                self._take(fd, max(0.0, deadline - time.monotonic()))
             try:
                 yield
             finally:
@@ -79,6 +89,10 @@ class WriteTurns:
         except BlockingIOError as exc:
             if timeout <= 0:
                 raise Busy from exc
+        if timeout <= SHORT_WAIT:
+            if not _polling_flock(fd, timeout):
+                raise Busy
+            return
         if not _blocking_flock(fd, timeout):
             raise Busy
 
@@ -91,6 +105,21 @@ def wait_seconds(wait: bool | float, longest: float) -> float:
     if wait is False:
         return 0.0
     return max(0.0, min(float(wait), longest))
+
+
+def _polling_flock(fd: int, timeout: float) -> bool:
+    """Try again every half millisecond for at most ``timeout`` seconds: nothing is
+    left behind when it gives up (unlike :func:`_blocking_flock`'s helper)."""
+    assert fcntl is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.0005)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            continue
+    return False
 
 
 def _blocking_flock(fd: int, timeout: float) -> bool:

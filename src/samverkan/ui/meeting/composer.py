@@ -35,10 +35,11 @@ from samverkan.ui.theme_colours import style
 from samverkan.ui.widgets.note_stream import NoteStream
 
 # How long Enter waits, on the UI thread, for another process's write (an
-# observer's tag: 1–4 ms) before the note is kept in the recovery file and queued.
+# observer's tag: 1–2 ms) before the note is kept in the recovery file and queued.
 # Queued, it cost a recovery file created and synced and a hand-over to the writer
 # thread: 8–17 ms, on the 4 % of Enters that met a tag with three observers.
-# A longer write (an import, a sync) is queued after 20 ms: at most a frame's delay.
+# A longer write (an import, a sync) is queued after 20 ms in all (the turn and
+# SQLite's lock share it), so the keys behind Enter wait at most that much.
 ENTER_WAIT = 0.02
 
 
@@ -213,9 +214,10 @@ class MeetingComposer(MeetingBrowsing):
         mid = self.meeting_id
         typed_at = self.samverkan.clock()
         self.writes.now_or_queue(
-            # Shown: _saved puts it in the stream; the live poll need not read it back.
+            # Shown: written now, _saved puts it in this stream at once, and the live poll
+            # need not read it back. Queued, it may be written after the screen is gone.
             lambda: services.notes.add(mid, draft, author=author, wait=ENTER_WAIT, shown=True),
-            lambda: services.notes.add(mid, draft, author=author, typed_at=typed_at, shown=True),
+            lambda: services.notes.add(mid, draft, author=author, typed_at=typed_at),
             lambda note: self._saved(note, (note.id, None)),
             lambda message: self._failed(message, line),
             add_record(mid, draft, author, typed_at),
