@@ -5,9 +5,9 @@ Pressing Enter commits a note and its first revision; an observer's key toggles 
 tag while the facilitator may be waiting for the writers' turn. Through
 SQLAlchemy's statement machinery that costs several times the SQLite work itself,
 so this builds each statement once from the table's metadata and converts values
-with the columns' own bind processors (the same conversions the ORM would do: UTC
-text for times, 0/1 for booleans; dates go to the driver as they are, as the ORM
-hands them on). It runs inside a write transaction, on its connection
+with the bind processors of the columns' types for this dialect (the same
+conversions the ORM does: UTC text for times, ISO text for dates, 0/1 for booleans
+on SQLite). It runs inside a write transaction, on its connection
 (:meth:`~samverkan.store.engine.Database.driver_write`).
 """
 
@@ -28,6 +28,15 @@ def placeholder(dialect: Dialect) -> str:
 def driver_sql(sql: str, dialect: Dialect) -> str:
     """SQL written with ``?`` marks, for this dialect's DBAPI (no literal ``?`` inside)."""
     return sql if dialect.paramstyle == "qmark" else sql.replace("?", "%s")
+
+
+def _bind(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The conversion the ORM applies to a value of this type for this dialect (the
+    generic ``Date`` has none; SQLite's own writes ISO text)."""
+    processor: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    return processor
 
 
 class _RawStatement:
@@ -59,7 +68,7 @@ class RawInsert(_RawStatement):
             # statement on SQLite and PostgreSQL.
             keys = ", ".join(column.name for column in table.primary_key.columns)
             self.sql += f" ON CONFLICT ({keys}) DO NOTHING"
-        self._columns = [(column.name, column.type.bind_processor(dialect)) for column in columns]
+        self._columns = [(column.name, _bind(column.type, dialect)) for column in columns]
 
 
 class RawUpdate(_RawStatement):
@@ -73,6 +82,5 @@ class RawUpdate(_RawStatement):
             f"WHERE {key.name} = {mark}"
         )
         self._columns = [
-            (name, table.columns[name].type.bind_processor(dialect))
-            for name in (*columns, key.name)
+            (name, _bind(table.columns[name].type, dialect)) for name in (*columns, key.name)
         ]
