@@ -71,6 +71,9 @@ async def test_help_names_the_floor_keys_by_organisation_and_scrolls(
         assert not any("Floor to organisation" in row for row in rows)
         assert any(row.startswith("^r Prev. phase") for row in rows)
         assert not any("Reopen meeting" in row for row in rows)
+        # One key a row, also for the keys of the selected note ("del", "⌫").
+        keys = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert not any("," in key for key in keys) and {"del", "⌫"} <= set(keys)
 
 
 async def test_a_closed_meetings_footer_offers_reopen_not_close(
@@ -86,6 +89,42 @@ async def test_a_closed_meetings_footer_offers_reopen_not_close(
         await pilot.pause()
         text = footer_text(app)
         assert "Reopen meeting" in text and "Close meeting" not in text
+
+
+async def test_a_closed_meeting_gives_the_list_the_focus_and_esc_leaves(
+    app: SamverkanApp, imported: Services
+) -> None:
+    # Disabling the note line blurred it and nothing had the focus: ↓ did nothing, and
+    # the help listed the note line's keys or the list's, depending on timing.
+    async with app.run_test(size=(120, 24)) as pilot:
+        await open_running_meeting(pilot, imported, "grupp-1/3")
+        for text in ("Första", "Andra"):
+            await type_note(pilot, text)
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        notes = screen.query_one("#notes", NoteStream)
+        assert app.focused is notes
+        await pilot.press("home")
+        first = notes.highlighted_note
+        await pilot.press("down")
+        assert first is not None and notes.highlighted_note is not None
+        assert [first.text, notes.highlighted_note.text] == ["Första", "Andra"]
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one("#help-keys", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows[1][:2] == ["↓", "Next note"]
+        assert not any(row[1] == "Write" for row in rows)  # nothing to write in
+        await pilot.press("escape")  # the help
+        await pilot.pause()
+        await pilot.press("escape")  # the meeting
+        await settle(pilot)
+        assert not isinstance(app.screen, MeetingScreen)
 
 
 async def test_keys_are_remapped_from_the_settings_and_the_help_shows_them(

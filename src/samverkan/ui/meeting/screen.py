@@ -205,6 +205,8 @@ class MeetingScreen(MeetingLive):
             "undo",
             "edit_note",
             "cover_prompt",
+            # The list's Esc: with no line to write in, Esc leaves the meeting instead.
+            "to_input",
         }
     )
 
@@ -221,7 +223,8 @@ class MeetingScreen(MeetingLive):
         if self.meeting is None or self.meeting.summary.status == MeetingStatus.CLOSED:
             return []  # closed, the list has the focus and its own keys
         keymap = self.app._keymap
-        return [remapped(binding, keymap) for binding in BROWSE_BINDINGS]
+        # One row a key, as Textual's own bindings are shown (not "delete,backspace").
+        return list(Binding.make_bindings(remapped(binding, keymap) for binding in BROWSE_BINDINGS))
 
     def describe_binding(self, binding: Binding) -> str:
         """The help names the floor keys by organisation, not by number."""
@@ -282,7 +285,13 @@ class MeetingScreen(MeetingLive):
             note_input.browsing = False  # reopened, the line starts in writing
         # Open, the list is browsed from the note line (↑), where every key keeps its
         # order; it takes the focus itself only when nothing can be typed.
-        self.query_one("#notes", NoteStream).can_focus = closed
+        notes = self.query_one("#notes", NoteStream)
+        notes.can_focus = closed
+        if closed and self.focused is None:
+            # Disabling the note line blurred it and Textual moves the focus nowhere:
+            # ↓ did nothing and the help listed the note line's keys, or the list's
+            # when a later focus reset happened to come first.
+            notes.focus()
         note_input.placeholder = (
             _("The meeting is closed; {key} reopens it").format(key=key_name(self.app, "reopen"))
             if closed
