@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from samverkan.services import NoteDraft, Services
+from samverkan.store import engine
 from samverkan.store.engine import DatabaseBusy, SqliteDatabase
 from samverkan.store.files import DatabaseGone
 
@@ -101,3 +103,65 @@ def test_a_seen_note_leaves_the_change_hint_and_anyone_elses_commit_moves_it(
         other.execute("UPDATE note SET text = 'Ändrad' WHERE text = 'Ett'")
     other.close()
     assert database.change_token() not in (quiet, moved)
+
+
+def test_a_failed_look_after_a_seen_note_leaves_no_snapshot_that_would_stop_the_hint(
+    imported: Services, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the look that decides whether a seen note may be hidden fails half-way (an
+    I/O error), no read transaction may stay open on the hint's connection: the
+    version would stand still and the live poll would never see another change."""
+    database = imported.database
+    assert isinstance(database, SqliteDatabase)
+    mid = imported.projects.resolve_ref("grupp-1/1")
+    imported.meetings.start(mid)
+    counter = engine._change_counter
+    look = engine._DataVersion.seen_since
+
+    def fails_half_way(connection: sqlite3.Connection) -> int | None:
+        counter(connection)  # the snapshot has begun
+        raise sqlite3.OperationalError("disk I/O error")
+
+    def failing_look(self: engine._DataVersion, before: int, ours: int) -> None:
+        # Only the look after the commit fails, not the count inside the transaction.
+        with monkeypatch.context() as patched:
+            patched.setattr(engine, "_change_counter", fails_half_way)
+            look(self, before, ours)
+
+    monkeypatch.setattr(engine._DataVersion, "seen_since", failing_look)
+    imported.notes.add(mid, NoteDraft("Visad"), shown=True)
+    before = database.change_token()
+    other = sqlite3.connect(db_path)  # another process commits
+    with other:
+        other.execute("UPDATE note SET text = 'Ändrad' WHERE text = 'Visad'")
+    other.close()
+    assert database.change_token() != before
+
+
+def test_the_poll_reader_survives_a_callers_error_and_is_renewed_after_sqlites(
+    imported: Services, db_path: Path
+) -> None:
+    """The live poll's own connection to the file (SQLite only)."""
+    database = imported.database
+    assert isinstance(database, SqliteDatabase)
+
+    def titled(title: str) -> None:  # another program commits
+        with closing(sqlite3.connect(db_path)) as other, other:
+            other.execute("UPDATE meeting SET title = ? WHERE number = 1", (title,))
+
+    def titles() -> set[str]:
+        with database.driver_read() as reader:
+            return {row[0] for row in reader.rows("SELECT title FROM meeting WHERE number = 1")}
+
+    with pytest.raises(ValueError), database.driver_read() as reader:
+        reader.one("SELECT count(*) FROM note")
+        raise ValueError("the meeting is gone")  # the caller's, not SQLite's
+    kept = database._reader
+    assert kept is not None and not kept.in_transaction  # kept, its snapshot let go
+    titled("Efter felet")
+    assert titles() == {"Efter felet"} and database._reader is kept
+    with pytest.raises(sqlite3.OperationalError), database.driver_read() as reader:
+        reader.one("SELECT nothing FROM nowhere")
+    assert database._reader is None  # a fresh connection next time
+    titled("Med ny anslutning")
+    assert titles() == {"Med ny anslutning"}
