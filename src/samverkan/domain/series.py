@@ -75,13 +75,6 @@ class Remark:
     def code_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(code for code, _observer in self.tags))
 
-    def observer_counts(self) -> dict[str, int]:
-        """Code id -> how many observers gave it, in codebook order."""
-        counts: dict[str, int] = {}
-        for code, _observer in self.tags:
-            counts[code] = counts.get(code, 0) + 1
-        return counts
-
 
 @dataclass(frozen=True)
 class Series:
