@@ -25,7 +25,7 @@ from samverkan.domain.model import MeetingStatus, NoteView, TagView
 from samverkan.i18n import _
 from samverkan.services.meeting_reads import NOTE_COLUMNS, note_view
 from samverkan.store import tables as t
-from samverkan.store.change_seq import TRACKED, high_water
+from samverkan.store.change_seq import HIGH_WATER_SQL, high_water, highest
 from samverkan.store.reading import Reader
 
 _NOTE = SQLModel.metadata.tables["note"]
@@ -109,9 +109,6 @@ _POLL_PHASE = (
     "SELECT phase_id FROM meeting_event WHERE meeting_id = ? AND kind = 'phase'"
     " ORDER BY at DESC, added_seq DESC LIMIT 1"
 )
-_POLL_HIGH_WATER = "SELECT " + ", ".join(
-    f"(SELECT max(change_seq) FROM {table})" for table in TRACKED
-)
 # ``meeting_id || ''`` keeps both engines on the change_seq index: with the plain
 # column SQLite would walk the meeting's index and every poll would cost as much
 # as the meeting is long.
@@ -143,7 +140,7 @@ def poll_changes(
     row = reader.one(_POLL_PHASE, (meeting_id,))
     phase = row[0] if row is not None else None
     # Read first, then bounded by it (see read_changes).
-    upto = max(int(value or 0) for value in reader.one(_POLL_HIGH_WATER))
+    upto = highest(reader.one(HIGH_WATER_SQL))
     bounds = (cursor.seq, upto, meeting_id)
     changed = [row[0] for row in reader.rows(_POLL_NOTES, bounds)]
     tags: list[tuple[str, TagView, bool]] = []

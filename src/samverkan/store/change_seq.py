@@ -24,6 +24,7 @@ copies the table and drops its triggers) must call :func:`install` again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 TRACKED = ("note", "tag", "meeting_event")
@@ -94,14 +95,21 @@ def install(connection: Any) -> None:
         connection.execute(text(statement))
 
 
+# Each tracked table's highest change number (the clock's events too: a phase change,
+# a start or a close moves the token), in one statement: one index look-up a table.
+HIGH_WATER_SQL = "SELECT " + ", ".join(
+    f"(SELECT max(change_seq) FROM {table})" for table in TRACKED
+)
+
+
+def highest(row: Sequence[Any]) -> int:
+    """The high water from a row of :data:`HIGH_WATER_SQL` (an empty table: None)."""
+    return max(int(value or 0) for value in row)
+
+
 def high_water(connection: Any) -> int:
     """The highest change number committed in ``connection``'s snapshot; every lower
-    one is committed too. One index look-up per tracked table."""
+    one is committed too."""
     from sqlalchemy import text
 
-    top = 0
-    # The clock's events too: a phase change, a start or a close moves the token.
-    for table in TRACKED:
-        value = connection.execute(text(f"SELECT max(change_seq) FROM {table}")).scalar()
-        top = max(top, int(value or 0))
-    return top
+    return highest(connection.execute(text(HIGH_WATER_SQL)).one())

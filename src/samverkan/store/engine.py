@@ -264,12 +264,8 @@ class SqliteDatabase(Database):
                 self._reader = _read_only(self.path)
             connection = self._reader
             try:
-                connection.execute("BEGIN")  # one snapshot for every statement of the block
-                try:
+                with _snapshot(connection):  # one for every statement of the block
                     yield Reader(connection, "sqlite")
-                finally:
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK")  # nothing to keep: lets it go
             except sqlite3.Error:
                 # SQLite may have failed half-way (an I/O error): a fresh connection next
                 # time rather than one stuck in a transaction. Other errors (the meeting
@@ -322,10 +318,28 @@ class SqliteDatabase(Database):
         self._version.close()
 
 
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    """A connection that never creates the file (``mode`` "rw" or "ro"), in autocommit:
+    its transactions are begun and ended where it is used."""
+    # as_uri() percent-encodes: a folder named "a?b#c%" must still work.
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+
+
+@contextmanager
+def _snapshot(connection: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction (one snapshot), let go whatever happens in the block."""
+    connection.execute("BEGIN")  # the first read starts the snapshot
+    try:
+        yield
+    finally:
+        if connection.in_transaction:  # SQLite may have ended it itself (an I/O error)
+            connection.execute("ROLLBACK")
+
+
 def _read_only(path: Path) -> sqlite3.Connection:
     """A connection that never creates a file (``mode=rw``) and refuses to write."""
-    uri = f"{path.resolve().as_uri()}?mode=rw"  # as_uri() percent-encodes "?", "#", "%"
-    connection = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    connection = _connect(path, "rw")
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA query_only = ON")
     return connection
@@ -377,14 +391,9 @@ class _DataVersion:
             if connection is None:
                 return
             try:
-                # The counter, then the version, of one snapshot (the read starts it).
-                connection.execute("BEGIN")
-                try:
+                with _snapshot(connection):  # the counter, then the version, of one
                     last = _change_counter(connection)
                     after = int(connection.execute("PRAGMA data_version").fetchone()[0])
-                finally:
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK")
             except sqlite3.Error:
                 # A snapshot left open would stop the version for good: a fresh
                 # connection next time (no alias then; the next poll just reads).
@@ -402,11 +411,7 @@ class _DataVersion:
             return None
         if self._connection is None:
             try:
-                # as_uri() percent-encodes: a folder named "a?b#c%" must still work.
-                uri = f"{self._path.resolve().as_uri()}?mode=ro"
-                self._connection = sqlite3.connect(
-                    uri, uri=True, check_same_thread=False, isolation_level=None
-                )
+                self._connection = _connect(self._path, "ro")
             except sqlite3.Error:
                 return None
             self._alias = None  # a new connection counts afresh
